@@ -1,0 +1,4 @@
+package io.stashflow.api.model;
+
+public record B2Spec(String bucket, String prefix, Long maxConnections) {
+}

@@ -1,0 +1,5 @@
+package io.stashflow.api.model;
+
+/** @param adjustment the {@code nice -n} value */
+public record NiceSettings(Integer adjustment) {
+}

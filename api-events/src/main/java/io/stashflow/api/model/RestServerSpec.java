@@ -1,0 +1,5 @@
+package io.stashflow.api.model;
+
+/** A restic REST server. */
+public record RestServerSpec(String url) {
+}

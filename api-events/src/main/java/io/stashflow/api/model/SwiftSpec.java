@@ -1,0 +1,4 @@
+package io.stashflow.api.model;
+
+public record SwiftSpec(String container, String prefix) {
+}
