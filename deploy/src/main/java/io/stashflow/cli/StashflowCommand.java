@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Stash-style backup and restore pipelines over Apache Kafka.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            EnvsubstCommand.class,
         })
 public final class StashflowCommand implements Runnable {
 
