@@ -1,0 +1,34 @@
+package io.stashflow.api.registry.kafka;
+
+import io.stashflow.api.registry.EmbeddedSchemaRegistry;
+import io.stashflow.api.registry.SchemaRegistry;
+import io.stashflow.api.registry.SchemaRegistryContract;
+import io.stashflow.testsupport.KafkaTestCluster;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The port's contract on the embedded registry persisting to a Kafka topic on the test broker. */
+class KafkaBackedSchemaRegistryContractTest extends SchemaRegistryContract {
+
+    private static EmbeddedSchemaRegistry registry;
+
+    @BeforeAll
+    static void open() {
+        KafkaTestCluster cluster = KafkaTestCluster.shared();
+        registry = new EmbeddedSchemaRegistry(KafkaSchemaLog.open(
+                Map.of("bootstrap.servers", cluster.bootstrapServers()),
+                KafkaTestCluster.uniqueName("_schemas"), Duration.ofSeconds(30)));
+    }
+
+    @AfterAll
+    static void close() {
+        registry.close();
+    }
+
+    @Override
+    protected SchemaRegistry registry() {
+        return registry;
+    }
+}
