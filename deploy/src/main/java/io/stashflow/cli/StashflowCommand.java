@@ -15,6 +15,12 @@ import picocli.CommandLine.Command;
         subcommands = {
             CommandLine.HelpCommand.class,
             EnvsubstCommand.class,
+            ResolveCommand.class,
+            BenchCommand.class,
+            io.stashflow.builtin.updatestatus.UpdateStatusCommand.class,
+            io.stashflow.builtin.pvc.BackupPvcCommand.class,
+            io.stashflow.builtin.pvc.RestorePvcCommand.class,
+            io.stashflow.builtin.hook.RunHookCommand.class,
         })
 public final class StashflowCommand implements Runnable {
 
