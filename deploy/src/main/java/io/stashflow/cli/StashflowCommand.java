@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             io.stashflow.builtin.pvc.BackupPvcCommand.class,
             io.stashflow.builtin.pvc.RestorePvcCommand.class,
             io.stashflow.builtin.hook.RunHookCommand.class,
+            ReporterCommand.class,
+            StatusCommand.class,
         })
 public final class StashflowCommand implements Runnable {
 
