@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
             io.stashflow.builtin.hook.RunHookCommand.class,
             ReporterCommand.class,
             StatusCommand.class,
+            ExecutorCommand.class,
+            AgentCommand.class,
         })
 public final class StashflowCommand implements Runnable {
 

@@ -66,9 +66,13 @@ public final class RunHookCommand implements Callable<Integer> {
     @Option(names = "--probe-timeout-seconds", description = "Timeout of httpGet, httpPost and tcpSocket hooks (default: ${DEFAULT-VALUE})")
     int probeTimeoutSeconds = 30;
 
+    // The local runtime sets STASHFLOW_TERMINATION_MESSAGE_PATH to a file in the run directory, so a host process never
+    // writes /dev/termination-log; in a pod the variable is unset and Kubernetes' path applies.
     @Option(names = "--termination-message-path",
-            description = "File Kubernetes reads the container's termination message from (default: ${DEFAULT-VALUE})")
-    Path terminationMessagePath = Path.of(ResultFiles.DEFAULT_TERMINATION_MESSAGE_PATH);
+            defaultValue = "${env:STASHFLOW_TERMINATION_MESSAGE_PATH:-" + ResultFiles.DEFAULT_TERMINATION_MESSAGE_PATH + "}",
+            description = "File Kubernetes reads the container's termination message from"
+                    + " (default: $STASHFLOW_TERMINATION_MESSAGE_PATH, else ${DEFAULT-VALUE})")
+    Path terminationMessagePath;
 
     private final Map<String, String> environment;
     private final Supplier<KubernetesClient> clientFactory;

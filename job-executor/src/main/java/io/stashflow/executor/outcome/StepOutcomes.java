@@ -1,0 +1,79 @@
+package io.stashflow.executor.outcome;
+
+import io.stashflow.events.StepOutcome;
+import io.stashflow.events.StepState;
+import io.stashflow.executor.plan.PlanIdentity;
+import io.stashflow.executor.runtime.StepEvent;
+import java.time.Instant;
+
+/** Turns what a runtime observed into the {@link StepOutcome} event the reporter consumes. */
+public final class StepOutcomes {
+
+    /** Kubernetes caps termination messages at 4096 bytes; outcomes carry no more from any runtime. */
+    public static final int MAX_MESSAGE_BYTES = 4096;
+
+    private StepOutcomes() {
+    }
+
+    /**
+     * The de-duplication key: {@code planId/runUid/container/attempt/state}. The same observation made twice (an
+     * informer resync, an agent restart) yields the same id, so the reporter keeps one.
+     */
+    public static String outcomeId(PlanIdentity identity, String runUid, String containerName, StepState state) {
+        return identity.planId() + "/" + (runUid == null ? "-" : runUid) + "/" + containerName + "/"
+                + identity.attempt() + "/" + state.name();
+    }
+
+    public static StepOutcome of(StepEvent event, Instant observedAt) {
+        PlanIdentity id = event.identity();
+        return StepOutcome.newBuilder()
+                .setOutcomeId(outcomeId(id, event.runUid(), event.step().containerName(), event.state()))
+                .setSessionKey(id.sessionKey())
+                .setInvoker(id.invoker())
+                .setTarget(id.target())
+                .setTotalHosts(1)
+                .setRepositoryName(id.repositoryName())
+                .setDeadline(id.deadline())
+                .setHost(hostOf(event))
+                .setStepIndex(event.step().position())
+                .setContainerName(event.step().containerName())
+                .setRole(event.step().role())
+                .setState(event.state())
+                .setExitCode(event.exitCode())
+                .setReason(event.reason())
+                .setMessage(truncate(event.message()))
+                .setHostStats(event.output().hostStats())
+                .setRepositoryResult(event.output().repositoryResult())
+                .setStartedAt(event.startedAt())
+                .setFinishedAt(event.finishedAt())
+                .setPodName(event.runName())
+                .setPodUid(event.runUid())
+                .setAttempt(id.attempt())
+                .setObservedAt(observedAt)
+                .build();
+    }
+
+    /** The Job model has one host per target; the step's own stats name it when present. */
+    private static String hostOf(StepEvent event) {
+        if (event.output().hostStats().size() == 1) {
+            return event.output().hostStats().get(0).getHostname();
+        }
+        return "host-0";
+    }
+
+    /** Keeps the tail: the end of a log or message says what went wrong. Cuts on a character boundary. */
+    static String truncate(String message) {
+        if (message == null) {
+            return null;
+        }
+        byte[] bytes = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_MESSAGE_BYTES) {
+            return message;
+        }
+        int start = bytes.length - MAX_MESSAGE_BYTES;
+        while (start < bytes.length && (bytes[start] & 0xC0) == 0x80) {
+            start++;
+        }
+        return new String(bytes, start, bytes.length - start, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,66 @@
+package io.stashflow.executor.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.stashflow.executor.testing.PatientClient;
+import io.stashflow.events.JobPlanned;
+import io.stashflow.events.StepState;
+import io.stashflow.executor.runtime.JobRuntime;
+import io.stashflow.executor.runtime.JobRuntimeContract;
+import io.stashflow.executor.testing.FakeKubelet;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The runtime contract on the fabric8 mock API server, with the fake kubelet playing the pods. */
+@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = PatientClient.class)
+class KubernetesJobRuntimeContractTest extends JobRuntimeContract {
+
+    // one mock API server and one kubelet for the class; each test has its own cluster id
+    static KubernetesClient client;
+    static FakeKubelet kubelet;
+
+    static KubernetesRuntimeSettings settings(String cluster) {
+        return KubernetesRuntimeSettings.defaults(cluster).withCheckInterval(Duration.ofMillis(100));
+    }
+
+    @BeforeAll
+    static void startKubelet() {
+        kubelet = new FakeKubelet(client).start();
+    }
+
+    @AfterAll
+    static void stopKubelet() {
+        kubelet.close();
+    }
+
+    @Override
+    protected JobRuntime newRuntime() {
+        return new KubernetesJobRuntime(client, settings(cluster), Clock.systemUTC());
+    }
+
+    @Override
+    protected void crash(JobRuntime r) {
+        // a killed agent leaves its pods; closing the informer is all that stops
+        r.close();
+    }
+
+    @Override
+    protected int runsExisting(JobPlanned plan) {
+        return client.pods().inNamespace(plan.getPod().getNamespace()).withName(plan.getPod().getName()).get() == null
+                ? 0 : 1;
+    }
+
+    @Override
+    protected boolean stillExecuting(JobPlanned plan) {
+        Pod pod = client.pods().inNamespace(plan.getPod().getNamespace()).withName(plan.getPod().getName()).get();
+        return pod != null && pod.getMetadata().getDeletionTimestamp() == null;
+    }
+
+    @Override
+    protected StepState stateAfterRecovery() {
+        return StepState.SUCCEEDED;
+    }
+}
