@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
         description = {
             "Run the cluster agent: the job executor on the Kubernetes runtime, and the mirror of this cluster's Stash"
                     + " resources into <prefix>.definitions (BackupSession/RestoreSession objects made by the CronJob"
-                    + " trigger or kubectl become SessionRequested events). Serves /healthz, /readyz, /metrics and /queue.",
+                    + " trigger or kubectl become SessionRequested events), and the write-back of the reporter's status"
+                    + " onto this cluster's BackupSession/RestoreSession/Repository objects (status subresource, Events)."
+                    + " Serves /healthz, /readyz, /metrics and /queue.",
             "",
             "Exit status: 0 after a clean stop, 2 for invalid configuration, 1 when the service fails to start.",
         })

@@ -9,7 +9,9 @@ import io.stashflow.api.serde.ConfluentAvroSerde;
 import io.stashflow.events.Definition;
 import io.stashflow.events.JobPlanned;
 import io.stashflow.events.Rejected;
+import io.stashflow.events.RepositoryStatus;
 import io.stashflow.events.SessionRequested;
+import io.stashflow.events.SessionStatus;
 import io.stashflow.events.StepOutcome;
 import io.stashflow.executor.agent.AgentKafkaClients;
 import io.stashflow.executor.agent.AgentSettings;
@@ -25,6 +27,8 @@ import io.stashflow.executor.local.LocalRuntimeSettings;
 import io.stashflow.executor.local.LocalStepPreparer;
 import io.stashflow.executor.mirror.ClusterMirror;
 import io.stashflow.executor.runtime.JobRuntime;
+import io.stashflow.reporter.k8s.StatusWriteBack;
+import io.stashflow.reporter.k8s.StatusWriteBackRunner;
 import io.stashflow.service.http.ServiceHttpServer;
 import io.stashflow.service.kafka.TopicBootstrap;
 import io.stashflow.service.metrics.ServiceMetrics;
@@ -86,7 +90,8 @@ public final class ExecutorApplication implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
             List<TopicBootstrap.TopicSpec> specs = new ArrayList<>();
             for (String topic : List.of(config.topics().jobs(config.cluster()), config.topics().stepOutcomes(),
-                    config.topics().rejected(), config.topics().sessions(), config.topics().definitions())) {
+                    config.topics().rejected(), config.topics().sessions(), config.topics().definitions(),
+                    config.topics().sessionStatus(), config.topics().repositoryStatus())) {
                 specs.add(TopicBootstrap.TopicSpec.of(topic, config.partitions(), config.replicationFactor(),
                         config.topics().isCompacted(topic)));
             }
@@ -136,6 +141,20 @@ public final class ExecutorApplication implements AutoCloseable {
                     rejected, config.mirrorResync(), clock, source);
             toClose.add(mirror);
             mirror.start();
+
+            // The agent is the only component with credentials for this cluster's API server, so it also writes the
+            // reporter's status back onto the BackupSession/RestoreSession/Repository objects (status subresource,
+            // Host Backup Succeeded/Failed events). Its own consumer group: status is applied per cluster.
+            StatusWriteBackRunner writeBack = new StatusWriteBackRunner(
+                    AgentKafkaClients.planConsumer(config.bootstrapServers(), config.groupId() + "-write-back", Map.of()),
+                    ConfluentAvroSerde.forValues(registry, SessionStatus.class),
+                    ConfluentAvroSerde.forValues(registry, RepositoryStatus.class), rejected,
+                    config.topics().sessionStatus(), config.topics().repositoryStatus(),
+                    new StatusWriteBack(client, config.cluster(), "stashflow-agent", clock), clock, Duration.ofSeconds(5));
+            Thread writeBackThread = new Thread(writeBack, "status-write-back-" + config.cluster());
+            writeBackThread.setDaemon(true);
+            writeBackThread.start();
+            toClose.add(writeBack);
         }
 
         http = new ServiceHttpServer(new InetSocketAddress(config.httpHost(), config.httpPort()), metrics)
