@@ -25,6 +25,8 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             ExecutorCommand.class,
             AgentCommand.class,
+            PlannerCommand.class,
+            TriggerCommand.class,
         })
 public final class StashflowCommand implements Runnable {
 

@@ -1,0 +1,535 @@
+package io.stashflow.planner.bench;
+
+import io.stashflow.api.registry.SchemaRegistry;
+import io.stashflow.api.serde.ConfluentAvroSerde;
+import io.stashflow.api.topics.RecordKeys;
+import io.stashflow.api.topics.Topics;
+import io.stashflow.events.Definition;
+import io.stashflow.events.InvokerRef;
+import io.stashflow.events.PlanRejected;
+import io.stashflow.events.SessionKind;
+import io.stashflow.events.SessionRequested;
+import io.stashflow.planner.definitions.DefinitionFiles;
+import io.stashflow.planner.definitions.DefinitionsView;
+import io.stashflow.planner.topology.PlannerListener;
+import io.stashflow.planner.topology.PlannerSerdes;
+import io.stashflow.planner.topology.PlannerTopology;
+import io.stashflow.service.streams.StreamsRunner;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * {@code stashflow bench planner}: how many sessions per second the planner turns into {@code JobPlanned}, next to a
+ * pass-through Kafka Streams application copying the same {@code SessionRequested} records on the same broker in the
+ * same run, and the latency from a session's {@code requestedAt} to its plan being readable at a fixed request rate.
+ *
+ * <p>Set-up: the catalog's postgres backup Function and Task, one Repository per namespace, and
+ * {@value #CONFIGS} BackupConfigurations (each with its own AppBinding, spread over {@value #NAMESPACES}
+ * namespaces so the planner's namespace-keyed stage has more than one key), published to the definitions topic. Both
+ * applications run with {@code exactly_once_v2} and the same stream threads and commit interval (by default the
+ * planner's: one thread, 50 ms).
+ *
+ * <ol>
+ *   <li>warm-up: a pass-through and a planner on their own small topics, so the JIT and the broker's transaction
+ *       state exist before anything is measured;</li>
+ *   <li>pass-through: {@code sessions} records are written first, then the application starts; its rate is records
+ *       over the time from reaching RUNNING to the last copy being readable ({@code read_committed});</li>
+ *   <li>planner: the same for the planner topology (sessions → re-key by namespace → resolve → JobPlanned);</li>
+ *   <li>latency: the running planner gets {@code rate} sessions per second for {@code latencySeconds}; each session's
+ *       latency is the moment its plan is read ({@code read_committed}) minus its {@code requestedAt}.</li>
+ * </ol>
+ * Every session is planned (none is skipped or pending): the benchmark sends no statuses, and no two
+ * BackupConfigurations share a target. A run fails when the counts do not add up.
+ */
+public final class PlannerBenchmark {
+
+    static final int CONFIGS = 100;
+    static final int NAMESPACES = 10;
+    static final String CLUSTER = "bench";
+    private static final int PARTITIONS = 6;
+
+    /**
+     * @param sessions       sessions (and pass-through records) of the throughput phases
+     * @param rate           sessions per second of the latency phase
+     * @param latencySeconds length of the latency phase
+     * @param warmupSessions sessions of the planner's warm-up (the pass-through warms up with ten times as many)
+     * @param streamThreads  stream threads of both applications
+     * @param commitIntervalMillis commit interval of both applications
+     */
+    public record Options(int sessions, double rate, double latencySeconds, int warmupSessions, int streamThreads,
+                          int commitIntervalMillis) {
+        public Options {
+            if (sessions < 1 || rate <= 0 || latencySeconds <= 0 || warmupSessions < 1 || streamThreads < 1
+                    || commitIntervalMillis < 1) {
+                throw new IllegalArgumentException("sessions, rate, latency seconds, warm-up sessions, stream threads"
+                        + " and commit interval must be positive");
+            }
+        }
+
+        /** The planner's defaults: one stream thread, commits every 50 ms. */
+        public static Options of(int sessions, double rate, double latencySeconds, int warmupSessions) {
+            return new Options(sessions, rate, latencySeconds, warmupSessions, 1, 50);
+        }
+    }
+
+    /** The figures of one run. */
+    public record Result(int sessions, double producedPerSecond, double passThroughPerSecond,
+                         double plannedPerSecond, int latencySessions, double p50Millis, double p99Millis,
+                         double maxMillis) {
+        public double ratio() {
+            return plannedPerSecond / passThroughPerSecond;
+        }
+    }
+
+    private final String bootstrapServers;
+    private final SchemaRegistry registry;
+    private final Path catalog;
+    private final Path stateDir;
+    private final Options options;
+    private final PrintWriter out;
+
+    public PlannerBenchmark(String bootstrapServers, SchemaRegistry registry, Path catalog, Path stateDir,
+                            Options options, PrintWriter out) {
+        this.bootstrapServers = bootstrapServers;
+        this.registry = registry;
+        this.catalog = catalog;
+        this.stateDir = stateDir;
+        this.options = options;
+        this.out = out;
+    }
+
+    public Result run() throws Exception {
+        var runtime = ManagementFactory.getRuntimeMXBean();
+        out.println("jvm:     " + runtime.getVmName() + " " + runtime.getVmVersion() + ", max heap "
+                + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB");
+        out.println("machine: " + System.getProperty("os.name") + " " + System.getProperty("os.arch") + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores (broker, load generator and Streams share them)");
+        out.println("set-up:  " + CONFIGS + " BackupConfigurations of the catalog's postgres backup Task in "
+                + NAMESPACES + " namespaces, " + PARTITIONS + " partitions, exactly_once_v2, "
+                + options.streamThreads() + " stream thread(s), commit.interval.ms " + options.commitIntervalMillis());
+        out.flush();
+        PlannerSerdes serdes = new PlannerSerdes(registry);
+        String run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
+
+        // warm-up, on topics and application ids of their own
+        passThrough(run + "-warm", options.warmupSessions() * 10, serdes);
+        plannerThroughput(new Topics(run + "-warm"), run + "-warm-planner", options.warmupSessions(), serdes, false);
+
+        double[] passThrough = passThrough(run, options.sessions(), serdes);
+        out.println(String.format(Locale.ROOT, "produce:      %,d SessionRequested records at %,.0f records/s",
+                options.sessions(), passThrough[0]));
+        out.println(String.format(Locale.ROOT, "pass-through: %,d records copied in %.2f s: %,.0f records/s",
+                options.sessions(), options.sessions() / passThrough[1], passThrough[1]));
+        out.flush();
+
+        Topics topics = new Topics(run);
+        PlannerRun planner = plannerThroughput(topics, run + "-planner", options.sessions(), serdes, true);
+        try {
+            out.println(String.format(Locale.ROOT, "planner:      %,d sessions planned in %.2f s: %,.0f sessions/s"
+                            + " (%.2f of the pass-through rate)", options.sessions(),
+                    options.sessions() / planner.perSecond, planner.perSecond, planner.perSecond / passThrough[1]));
+            out.flush();
+            double[] latency = latency(topics, planner, serdes);
+            int latencySessions = (int) latency[3];
+            out.println(String.format(Locale.ROOT, "latency:      %,d sessions at %,.0f/s for %.0f s: p50 %.1f ms,"
+                            + " p99 %.1f ms, max %.1f ms (requestedAt to JobPlanned readable, read_committed)",
+                    latencySessions, options.rate(), options.latencySeconds(), latency[0], latency[1], latency[2]));
+            out.flush();
+            return new Result(options.sessions(), passThrough[0], passThrough[1], planner.perSecond,
+                    latencySessions, latency[0], latency[1], latency[2]);
+        } finally {
+            planner.close();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // pass-through
+
+    /** @return {produce rate, pass-through rate} */
+    private double[] passThrough(String prefix, int records, PlannerSerdes serdes) throws Exception {
+        String in = prefix + ".pass-through-in";
+        String outTopic = prefix + ".pass-through-out";
+        createTopics(Map.of(in, false, outTopic, false));
+        double produced = produceSessions(in, prefix, records, serdes, null, null);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to(outTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        Properties properties = streamsProperties(prefix + "-pass-through");
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), properties)) {
+            long[] running = new long[1];
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING && running[0] == 0) {
+                    running[0] = System.nanoTime();
+                }
+            });
+            streams.start();
+            long done = awaitRecords(outTopic, records, Duration.ofMinutes(10), null);
+            double seconds = (done - running[0]) / 1e9;
+            streams.close(Duration.ofSeconds(30));
+            return new double[] {produced, records / seconds};
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // planner
+
+    private final class PlannerRun implements AutoCloseable {
+        final StreamsRunner runner;
+        final double perSecond;
+
+        PlannerRun(StreamsRunner runner, double perSecond) {
+            this.runner = runner;
+            this.perSecond = perSecond;
+        }
+
+        @Override
+        public void close() {
+            runner.close();
+        }
+    }
+
+    private PlannerRun plannerThroughput(Topics topics, String applicationId, int sessions, PlannerSerdes serdes,
+                                         boolean keepRunning) throws Exception {
+        Map<String, Boolean> topicSpecs = new HashMap<>();
+        for (String topic : List.of(topics.sessions(), topics.planRejections(), topics.rejected(),
+                topics.jobs(CLUSTER))) {
+            topicSpecs.put(topic, false);
+        }
+        topicSpecs.put(topics.definitions(), true);
+        topicSpecs.put(topics.sessionStatus(), true);
+        createTopics(topicSpecs);
+        publishDefinitions(topics, serdes);
+        produceSessions(topics.sessions(), applicationId, sessions, serdes, null, null);
+
+        DefinitionsView view = new DefinitionsView();
+        PlannerTopology.Settings settings = PlannerTopology.Settings.defaults(topics, Set.of(CLUSTER), PARTITIONS);
+        Properties properties = streamsProperties(applicationId);
+        StreamsRunner runner = new StreamsRunner("planner-bench",
+                PlannerTopology.build(settings, serdes, view, PlannerListener.none()), properties, null, 0,
+                Duration.ofMinutes(1), Duration.ofSeconds(30));
+        long[] running = new long[1];
+        runner.streams().setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING && running[0] == 0) {
+                running[0] = System.nanoTime();
+            }
+        });
+        runner.start();
+        try {
+            long done = awaitRecords(topics.jobs(CLUSTER), sessions, Duration.ofMinutes(2).plusMillis(sessions * 2L),
+                    topics.planRejections());
+            double perSecond = sessions / ((done - running[0]) / 1e9);
+            if (!keepRunning) {
+                runner.close();
+            }
+            return new PlannerRun(runner, perSecond);
+        } catch (Exception | Error e) {
+            runner.close();
+            throw e;
+        }
+    }
+
+    /** @return {p50 ms, p99 ms, max ms, count} */
+    private double[] latency(Topics topics, PlannerRun planner, PlannerSerdes serdes) throws Exception {
+        int count = (int) Math.round(options.rate() * options.latencySeconds());
+        long[] latencies = new long[count];
+        AtomicLong seen = new AtomicLong();
+        Map<String, Long> requestedAt = new ConcurrentHashMap<>();
+        Thread reader = new Thread(() -> {
+            try (KafkaConsumer<String, byte[]> consumer = consumer("latency-reader")) {
+                consumer.subscribe(List.of(topics.jobs(CLUSTER)));
+                long deadline = System.nanoTime() + Duration.ofSeconds((long) options.latencySeconds() + 120).toNanos();
+                while (seen.get() < count && System.nanoTime() < deadline) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                        long readAt = System.currentTimeMillis();
+                        // keys are cluster/namespace/session: the throughput phase's plans are skipped cheaply
+                        String session = record.key().substring(record.key().lastIndexOf('/') + 1);
+                        Long sentAt = requestedAt.get(session);
+                        if (sentAt == null) {
+                            continue;
+                        }
+                        int index = (int) seen.getAndIncrement();
+                        if (index < count) {
+                            latencies[index] = readAt - sentAt;
+                        }
+                    }
+                }
+            }
+        }, "latency-reader");
+        reader.start();
+        // let the reader join its group and catch up on the earlier plans before the first session is sent
+        Thread.sleep(3000);
+        produceSessions(topics.sessions(), "latency", count, serdes, options.rate(), requestedAt);
+        reader.join();
+        if (seen.get() < count) {
+            throw new IllegalStateException("only " + seen.get() + " of " + count + " latency sessions were planned");
+        }
+        if (planner.runner.livenessProblem().isPresent()) {
+            throw new IllegalStateException("the planner failed: " + planner.runner.livenessProblem().get());
+        }
+        long[] sorted = Arrays.copyOf(latencies, count);
+        Arrays.sort(sorted);
+        return new double[] {percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[count - 1], count};
+    }
+
+    private static double percentile(long[] sorted, double p) {
+        int index = Math.max(0, (int) Math.ceil(sorted.length * p) - 1);
+        return sorted[index];
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // definitions and sessions
+
+    /** The catalog's postgres backup Function and Task, Repositories, AppBindings and BackupConfigurations. */
+    static String world() {
+        StringBuilder yaml = new StringBuilder();
+        for (int n = 0; n < NAMESPACES; n++) {
+            yaml.append("""
+                    apiVersion: stash.appscode.com/v1alpha1
+                    kind: Repository
+                    metadata: {name: s3-repo, namespace: bench-%d}
+                    spec:
+                      backend:
+                        s3: {endpoint: s3.amazonaws.com, bucket: bench, region: us-east-1, prefix: /bench/%d}
+                        storageSecretName: s3-secret
+                    ---
+                    """.formatted(n, n));
+        }
+        for (int i = 0; i < CONFIGS; i++) {
+            int n = i % NAMESPACES;
+            yaml.append("""
+                    apiVersion: appcatalog.appscode.com/v1alpha1
+                    kind: AppBinding
+                    metadata: {name: pg-%d, namespace: bench-%d}
+                    spec:
+                      type: kubedb.com/postgres
+                      version: "16.1"
+                      clientConfig: {service: {name: pg-%d, port: 5432, scheme: postgresql}}
+                      secret: {name: pg-%d-auth}
+                      parameters:
+                        stash:
+                          addon:
+                            backupTask: {name: postgres-backup-16.1, params: [{name: args, value: --clean}]}
+                    ---
+                    apiVersion: stash.appscode.com/v1beta1
+                    kind: BackupConfiguration
+                    metadata: {name: pg-backup-%d, namespace: bench-%d}
+                    spec:
+                      schedule: "0 3 * * *"
+                      task: {params: [{name: user, value: postgres}]}
+                      repository: {name: s3-repo}
+                      target: {ref: {apiVersion: appcatalog.appscode.com/v1alpha1, kind: AppBinding, name: pg-%d}}
+                      retentionPolicy: {name: keep, keepLast: 5, prune: true}
+                      timeOut: 1h
+                    ---
+                    """.formatted(i, n, i, i, i, n, i));
+        }
+        return yaml.toString();
+    }
+
+    private void publishDefinitions(Topics topics, PlannerSerdes serdes) throws IOException, InterruptedException,
+            ExecutionException {
+        DefinitionFiles files = new DefinitionFiles(CLUSTER);
+        List<DefinitionFiles.FileContent> contents = new ArrayList<>();
+        for (String file : List.of("postgres-backup-function.yaml", "postgres-backup-task.yaml")) {
+            Path path = catalog.resolve(file);
+            contents.add(files.read(path, Files.readAllBytes(path)));
+        }
+        contents.add(files.read(Path.of("bench-world.yaml"), world().getBytes(StandardCharsets.UTF_8)));
+        try (KafkaProducer<String, Definition> producer = new KafkaProducer<>(producerSettings(),
+                new StringSerializer(), serdes.definition().serializer())) {
+            for (DefinitionFiles.FileContent content : contents) {
+                if (!content.problems().isEmpty()) {
+                    throw new IllegalStateException("bench definitions do not parse: " + content.problems().get(0)
+                            .message());
+                }
+                for (DefinitionFiles.Document d : content.documents()) {
+                    producer.send(new ProducerRecord<>(topics.definitions(), d.key(), Definition.newBuilder()
+                            .setCluster(CLUSTER).setApiVersion(d.kind().apiVersion()).setKind(d.kind().kind())
+                            .setNamespace(d.namespace()).setName(d.name()).setDocument(d.json())
+                            .setSource(content.file().toString()).setObservedAt(Instant.now()).build()));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /**
+     * Writes {@code count} session requests round-robin over the BackupConfigurations.
+     *
+     * @param rate              per second, or null for as fast as possible
+     * @param requestedAtByName where to note each session's requestedAt (epoch ms), or null
+     * @return records per second
+     */
+    private double produceSessions(String topic, String namePrefix, int count, PlannerSerdes serdes, Double rate,
+                                   Map<String, Long> requestedAtByName) throws Exception {
+        ConfluentAvroSerde<SessionRequested> serde = serdes.sessionRequested();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerSettings(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                if (rate != null) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                }
+                int config = i % CONFIGS;
+                String namespace = "bench-" + (config % NAMESPACES);
+                String name = namePrefix + "-" + i;
+                Instant now = Instant.now();
+                if (requestedAtByName != null) {
+                    requestedAtByName.put(name, now.toEpochMilli());
+                }
+                SessionRequested request = SessionRequested.newBuilder()
+                        .setCluster(CLUSTER)
+                        .setNamespace(namespace)
+                        .setSessionName(name)
+                        .setKind(SessionKind.BACKUP)
+                        .setInvoker(InvokerRef.newBuilder().setApiGroup("stash.appscode.com")
+                                .setKind("BackupConfiguration").setName("pg-backup-" + config).build())
+                        .setRetryLeft(0)
+                        .setRequestedAt(now)
+                        .setRequestedBy("bench")
+                        .build();
+                producer.send(new ProducerRecord<>(topic, RecordKeys.of(CLUSTER, namespace, name),
+                        serde.serialize(topic, request)));
+            }
+            producer.flush();
+            return count / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // plumbing
+
+    /**
+     * Reads {@code topic} ({@code read_committed}) from the beginning until {@code count} records were seen.
+     *
+     * @param failOn a topic whose first record fails the run (the planner's rejections), or null
+     * @return {@code System.nanoTime()} when the last one was read
+     */
+    private long awaitRecords(String topic, int count, Duration timeout, String failOn) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer("await")) {
+            List<String> topics = failOn == null ? List.of(topic) : List.of(topic, failOn);
+            consumer.subscribe(topics);
+            long seen = 0;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                    if (record.topic().equals(failOn)) {
+                        PlanRejected rejected = ConfluentAvroSerde.forValues(registry, PlanRejected.class)
+                                .deserialize(record.topic(), record.value());
+                        throw new IllegalStateException("the planner rejected a bench session: "
+                                + rejected.getReason());
+                    }
+                    seen++;
+                }
+                if (seen >= count) {
+                    return System.nanoTime();
+                }
+            }
+            throw new IllegalStateException("only " + seen + " of " + count + " records arrived in " + topic
+                    + " within " + timeout);
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> consumer(String purpose) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, purpose + "-" + System.nanoTime());
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        return new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    private Map<String, Object> producerSettings() {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // the load generator writes each record once and the planner drops duplicates anyway; without idempotence
+        // a fresh in-process broker's early NOT_LEADER answers cannot wedge the producer's sequence numbers
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        return settings;
+    }
+
+    private Properties streamsProperties(String applicationId) {
+        Map<String, Object> extra = new HashMap<>();
+        extra.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitIntervalMillis());
+        extra.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
+        extra.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        return StreamsRunner.properties(applicationId, bootstrapServers, stateDir, extra);
+    }
+
+    private void createTopics(Map<String, Boolean> topics) throws InterruptedException, ExecutionException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            List<NewTopic> newTopics = new ArrayList<>();
+            topics.forEach((name, compacted) -> newTopics.add(new NewTopic(name, PARTITIONS, (short) 1)
+                    .configs(compacted ? Map.of("cleanup.policy", "compact") : Map.of())));
+            admin.createTopics(newTopics).all().get();
+            // topic creation returns before every partition has a leader the producers can see; writing earlier
+            // makes the idempotent producer retry with sequence numbers the broker then refuses
+            // (the leader's log answers ListOffsets only once it serves the partition)
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions =
+                    new HashMap<>();
+            for (String topic : topics.keySet()) {
+                for (int partition = 0; partition < PARTITIONS; partition++) {
+                    partitions.put(new org.apache.kafka.common.TopicPartition(topic, partition),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest());
+                }
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                try {
+                    admin.listOffsets(partitions).all().get();
+                    break;
+                } catch (ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("topics " + topics.keySet() + " are not served after 30 s: "
+                                + e.getCause(), e);
+                    }
+                    Thread.sleep(50);
+                }
+            }
+        }
+    }
+}

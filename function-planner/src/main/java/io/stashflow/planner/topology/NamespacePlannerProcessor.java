@@ -1,0 +1,621 @@
+package io.stashflow.planner.topology;
+
+import io.stashflow.api.model.BackupBatch;
+import io.stashflow.api.model.BackupConfiguration;
+import io.stashflow.api.model.RestoreSession;
+import io.stashflow.api.plan.PodPlanMappingException;
+import io.stashflow.api.topics.RecordKeys;
+import io.stashflow.events.InvokerRef;
+import io.stashflow.events.JobPlanned;
+import io.stashflow.events.PlanRejected;
+import io.stashflow.events.SessionKey;
+import io.stashflow.events.SessionKind;
+import io.stashflow.events.SessionRequested;
+import io.stashflow.planner.definitions.DefinitionsView;
+import io.stashflow.planner.definitions.UnreadableDefinitionException;
+import io.stashflow.planner.lifecycle.ConcurrencyRules;
+import io.stashflow.planner.lifecycle.GoDuration;
+import io.stashflow.planner.lifecycle.InvokerView;
+import io.stashflow.planner.lifecycle.RetryRule;
+import io.stashflow.planner.lifecycle.SessionNames;
+import io.stashflow.planner.lifecycle.SessionPhases;
+import io.stashflow.planner.lifecycle.SessionType;
+import io.stashflow.planner.lifecycle.Stage;
+import io.stashflow.planner.lifecycle.TargetKey;
+import io.stashflow.planner.lifecycle.TargetSlot;
+import io.stashflow.planner.lifecycle.TrackedSession;
+import io.stashflow.planner.resolver.BuiltinDefinitions;
+import io.stashflow.planner.resolver.DefinitionLookup;
+import io.stashflow.planner.resolver.ResolutionException;
+import io.stashflow.planner.resolver.ResolvedPlan;
+import io.stashflow.planner.resolver.StashResolver;
+import io.stashflow.service.logging.LogContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The planner's decisions for the sessions of the namespaces its task owns (records arrive keyed
+ * {@code cluster/namespace}, so every session of a namespace, and every status about one, comes here).
+ *
+ * <p>Per session request: drop it if the session is already known (one plan per session key, however often the
+ * request is delivered); otherwise apply Stash's lifecycle rules ({@link ConcurrencyRules}), and plan the released
+ * targets: resolve the session with {@link StashResolver} over the definitions of its cluster and emit one
+ * {@code JobPlanned} per target, or a {@code PlanRejected} naming the resource, field and variable at fault. Skipped
+ * sessions get a {@code PlanRejected} with {@code skipped = true}. Sessions that must wait stay in the store and are
+ * looked at again when a status changes something in their namespace and on a wall-clock punctuator.
+ *
+ * <p>Per status: remember the session's phase and its targets' phases (the rules read them), and when a backup
+ * session has failed with retries left, fix when its retry is due; the punctuator issues due retries as new
+ * {@code SessionRequested} records.
+ *
+ * <p>Everything the processor decides is in its store ({@link TrackedSession} per session key) and is written in the
+ * same exactly-once transaction as the events it emits. The in-memory indexes are rebuilt from the store whenever
+ * the task is (re)initialised.
+ */
+final class NamespacePlannerProcessor implements Processor<String, PlannerInput, String, PlannerOutput> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NamespacePlannerProcessor.class);
+    private static final String STASH_GROUP = "stash.appscode.com";
+
+    private final PlannerTopology.Settings settings;
+    private final DefinitionsView view;
+    private final PlannerListener listener;
+
+    private ProcessorContext<String, PlannerOutput> context;
+    private KeyValueStore<String, TrackedSession> store;
+    private final Map<String, StashResolver> resolvers = new HashMap<>();
+    private final SessionIndex index = new SessionIndex();
+    private long nextPurgeMillis;
+
+    NamespacePlannerProcessor(PlannerTopology.Settings settings, DefinitionsView view, PlannerListener listener) {
+        this.settings = settings;
+        this.view = view;
+        this.listener = listener;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, PlannerOutput> context) {
+        this.context = context;
+        this.store = context.getStateStore(PlannerTopology.SESSIONS_STORE);
+        try (KeyValueIterator<String, TrackedSession> all = store.all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                index(entry.key, entry.value);
+            }
+        }
+        nextPurgeMillis = context.currentSystemTimeMs() + settings.purgeInterval().toMillis();
+        context.schedule(settings.recheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    }
+
+    @Override
+    public void process(Record<String, PlannerInput> record) {
+        PlannerInput input = record.value();
+        if (input == null) {
+            return;
+        }
+        Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+        if (input.request() != null) {
+            onRequest(input.request(), now);
+        } else if (input.status() != null) {
+            onStatus(input.status(), now);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // requests
+
+    private void onRequest(SessionRequested request, Instant now) {
+        String cluster = request.getCluster();
+        String namespace = request.getNamespace();
+        String name = request.getSessionName();
+        try (LogContext ignored = LogContext.session(cluster, namespace, name)) {
+            listener.requested(cluster);
+            String key = RecordKeys.of(cluster, namespace, name);
+            TrackedSession existing = store.get(key);
+            if (existing != null) {
+                listener.duplicate(cluster);
+                LOG.debug("session already known (stage {}); the repeated request is ignored", existing.stage());
+                return;
+            }
+            SessionType type = request.getKind() == SessionKind.RESTORE ? SessionType.RESTORE : SessionType.BACKUP;
+            TrackedSession tracked = TrackedSession.requested(name, type, request.getInvoker().getKind(),
+                    request.getInvoker().getName(), request.getRequestedAt(), request.getRetryLeft(),
+                    request.getRetryOf(), request.getLabels());
+            Optional<String> invalid = invalidRequest(request);
+            if (invalid.isPresent()) {
+                emitRejection(cluster, namespace, tracked, null, invalid.get(), "SessionRequested", namespace, name,
+                        "invoker.kind", null, "INVALID_INPUT", now);
+                save(cluster, namespace, tracked.withStage(Stage.REJECTED));
+                return;
+            }
+            TrackedSession evaluated = evaluate(cluster, namespace, tracked, now);
+            if (evaluated.stage() == Stage.PENDING) {
+                listener.pending(cluster);
+                LOG.info("session is pending: {}", evaluated.waitingFor());
+            }
+            save(cluster, namespace, evaluated);
+        }
+    }
+
+    private static Optional<String> invalidRequest(SessionRequested request) {
+        String kind = request.getInvoker().getKind();
+        if (request.getKind() == SessionKind.RESTORE && !StashResolver.KIND_RESTORE_SESSION.equals(kind)) {
+            return Optional.of("SessionRequested " + request.getNamespace() + "/" + request.getSessionName()
+                    + " asks for a restore with invoker kind '" + kind + "'; a restore's invoker is its"
+                    + " RestoreSession (invoker.kind RestoreSession)");
+        }
+        if (request.getKind() == SessionKind.BACKUP && !StashResolver.KIND_BACKUP_CONFIGURATION.equals(kind)
+                && !StashResolver.KIND_BACKUP_BATCH.equals(kind)) {
+            return Optional.of("SessionRequested " + request.getNamespace() + "/" + request.getSessionName()
+                    + " asks for a backup with invoker kind '" + kind + "'; use BackupConfiguration or BackupBatch");
+        }
+        if (request.getInvoker().getName().isEmpty()) {
+            return Optional.of("SessionRequested " + request.getNamespace() + "/" + request.getSessionName()
+                    + " has an empty invoker.name; name the " + kind);
+        }
+        return Optional.empty();
+    }
+
+    /** Applies the rules to a session that has targets to plan, emits what they decide, returns its new state. */
+    private TrackedSession evaluate(String cluster, String namespace, TrackedSession session, Instant now) {
+        if (session.type() == SessionType.RESTORE) {
+            return evaluateRestore(cluster, namespace, session, now);
+        }
+        InvokerFacts facts;
+        try {
+            facts = backupInvoker(cluster, namespace, session);
+        } catch (UnreadableDefinitionException e) {
+            return reject(cluster, namespace, session, null, e, now);
+        }
+        if (facts == null) {
+            if (withinGrace(session, now)) {
+                return session.withWaitingFor("waiting for " + session.invokerKind() + " " + namespace + "/"
+                        + session.invokerName() + " to be published in stash.definitions");
+            }
+            // past the grace period the resolver explains what is missing and how to fix it
+            return release(cluster, namespace, session, null, List.of(0), now);
+        }
+        if (facts.targets().isEmpty()) {
+            // a BackupBatch without members: the resolver says what is wrong with it
+            return release(cluster, namespace, session, facts, List.of(0), now);
+        }
+        TrackedSession withTargets = session;
+        if (session.targets().isEmpty()) {
+            List<TargetSlot> slots = new ArrayList<>();
+            for (int i = 0; i < facts.targets().size(); i++) {
+                slots.add(TargetSlot.waiting(i, facts.targets().get(i).key()));
+            }
+            withTargets = session.withTargets(slots);
+        }
+        InvokerView invokerView = facts.view(target -> view.invokersBackingUp(cluster, target));
+        ConcurrencyRules.Decision decision = ConcurrencyRules.decide(withTargets,
+                index.relevantTo(cluster, namespace, withTargets, invokerView), invokerView, now);
+        if (decision.skipped()) {
+            emitSkip(cluster, namespace, withTargets, facts, decision, now);
+            return withTargets.withStage(Stage.SKIPPED).withWaitingFor(null);
+        }
+        if (decision.release().isEmpty()) {
+            return withTargets.withWaitingFor(decision.waitReason());
+        }
+        TrackedSession released = release(cluster, namespace, withTargets, facts, decision.release(), now);
+        if (released.stage() == Stage.REJECTED || plannedCount(released) == plannedCount(withTargets)) {
+            // rejected, or still waiting for a definition: keep the reason release() gave
+            return released;
+        }
+        return released.withWaitingFor(decision.waitReason());
+    }
+
+    private TrackedSession evaluateRestore(String cluster, String namespace, TrackedSession session, Instant now) {
+        DefinitionLookup lookup = view.lookup(cluster);
+        Optional<RestoreSession> definition;
+        try {
+            definition = lookup.restoreSession(namespace, session.invokerName());
+        } catch (UnreadableDefinitionException e) {
+            return reject(cluster, namespace, session, null, e, now);
+        }
+        if (definition.isEmpty()) {
+            if (withinGrace(session, now)) {
+                return session.withWaitingFor("waiting for RestoreSession " + namespace + "/" + session.invokerName()
+                        + " to be published in stash.definitions");
+            }
+            return rejectWith(cluster, namespace, session, null, "RestoreSession " + namespace + "/"
+                    + session.invokerName() + " is not among the definitions of cluster " + cluster + ": publish it"
+                    + " (a definitions directory or the cluster agent) or fix invoker.name of the request",
+                    "RestoreSession", namespace, session.invokerName(), null, null, "MISSING_DEFINITION", now);
+        }
+        InvokerFacts facts = InvokerFacts.of(definition.get(), namespace);
+        TrackedSession withTarget = session.targets().isEmpty()
+                ? session.withTargets(List.of(TargetSlot.waiting(0, facts.targets().get(0).key()))) : session;
+        SessionRequested request = requestOf(cluster, namespace, withTarget);
+        Optional<InvokerFacts.DurationProblem> badDuration = facts.durationProblem();
+        if (badDuration.isPresent()) {
+            return rejectWith(cluster, namespace, withTarget, 0, badDuration.get().message(), facts.kind(), namespace,
+                    facts.name(), badDuration.get().field(), null, "INVALID_INPUT", now);
+        }
+        try {
+            ResolvedPlan plan = resolver(cluster).resolveRestoreSession(
+                    SessionSynthesis.restoreSession(request, definition.get()));
+            JobPlanned job = PlanBuilder.build(request, facts, plan, now);
+            emitPlan(job, withTarget, now);
+            return withTarget.withPlanned(List.of(0)).withWaitingFor(null);
+        } catch (ResolutionException e) {
+            return resolutionFailed(cluster, namespace, withTarget, 0, e, now);
+        } catch (UnreadableDefinitionException e) {
+            return reject(cluster, namespace, withTarget, 0, e, now);
+        } catch (PodPlanMappingException e) {
+            return rejectWith(cluster, namespace, withTarget, 0, e.getMessage(), "RestoreSession", namespace,
+                    session.invokerName(), String.join(", ", e.fields()), null, "UNSUPPORTED", now);
+        }
+    }
+
+    /**
+     * Resolves the session and emits the plans of {@code indexes}; on failure emits a rejection (or keeps waiting
+     * while a missing definition may still arrive).
+     */
+    private TrackedSession release(String cluster, String namespace, TrackedSession session, InvokerFacts facts,
+                                   List<Integer> indexes, Instant now) {
+        SessionRequested request = requestOf(cluster, namespace, session);
+        Integer failedIndex = session.anyPlanned() ? indexes.get(0) : null;
+        List<JobPlanned> jobs = new ArrayList<>();
+        Optional<InvokerFacts.DurationProblem> badDuration = facts == null ? Optional.empty() : facts.durationProblem();
+        if (badDuration.isPresent()) {
+            return rejectWith(cluster, namespace, session, failedIndex, badDuration.get().message(), facts.kind(),
+                    namespace, facts.name(), badDuration.get().field(), null, "INVALID_INPUT", now);
+        }
+        try {
+            List<ResolvedPlan> plans = resolver(cluster).resolveBackupSession(SessionSynthesis.backupSession(request));
+            if (facts == null) {
+                // the invoker appeared between the lookup and the resolution: decide again on the next pass
+                return session.withWaitingFor("waiting for " + session.invokerKind() + " " + namespace + "/"
+                        + session.invokerName() + " to be published in stash.definitions");
+            }
+            for (int index : indexes) {
+                Optional<ResolvedPlan> plan = plans.stream().filter(p -> p.targetIndex() == index).findFirst();
+                if (plan.isEmpty() || plans.size() != facts.targets().size()) {
+                    return session.withWaitingFor(facts.kind() + " " + namespace + "/" + facts.name()
+                            + " changed while the session was being planned; planning again");
+                }
+                jobs.add(PlanBuilder.build(request, facts, plan.get(), now));
+            }
+        } catch (ResolutionException e) {
+            return resolutionFailed(cluster, namespace, session, failedIndex, e, now);
+        } catch (UnreadableDefinitionException e) {
+            return reject(cluster, namespace, session, failedIndex, e, now);
+        } catch (PodPlanMappingException e) {
+            return rejectWith(cluster, namespace, session, failedIndex, e.getMessage(), session.invokerKind(),
+                    namespace, session.invokerName(), String.join(", ", e.fields()), null, "UNSUPPORTED", now);
+        }
+        for (JobPlanned job : jobs) {
+            emitPlan(job, session, now);
+        }
+        return session.withPlanned(indexes);
+    }
+
+    private TrackedSession resolutionFailed(String cluster, String namespace, TrackedSession session, Integer index,
+                                            ResolutionException e, Instant now) {
+        if (e.reason() == ResolutionException.Reason.MISSING_DEFINITION && withinGrace(session, now)) {
+            return session.withWaitingFor("waiting for a definition to be published: " + e.getMessage());
+        }
+        String[] resource = splitName(e.resourceName());
+        return rejectWith(cluster, namespace, session, index, e.getMessage(), e.resourceKind(), resource[0],
+                resource[1], e.fieldPath(), e.variable(), e.reason().name(), now);
+    }
+
+    private TrackedSession reject(String cluster, String namespace, TrackedSession session, Integer index,
+                                  UnreadableDefinitionException e, Instant now) {
+        return rejectWith(cluster, namespace, session, index, "a definition the session needs cannot be read: "
+                        + e.getMessage() + "; fix it where it comes from and publish it again", e.kind(),
+                e.namespace().isEmpty() ? null : e.namespace(), e.name(), null, null, "UNREADABLE_DEFINITION", now);
+    }
+
+    private TrackedSession rejectWith(String cluster, String namespace, TrackedSession session, Integer index,
+                                      String reason, String resourceKind, String resourceNamespace,
+                                      String resourceName, String fieldPath, String variable, String code,
+                                      Instant now) {
+        emitRejection(cluster, namespace, session, index, reason, resourceKind, resourceNamespace, resourceName,
+                fieldPath, variable, code, now);
+        return session.withStage(Stage.REJECTED).withWaitingFor(null);
+    }
+
+    private static long plannedCount(TrackedSession session) {
+        return session.targets().stream().filter(TargetSlot::planned).count();
+    }
+
+    private boolean withinGrace(TrackedSession session, Instant now) {
+        Instant requestedAt = session.requestedAt();
+        return requestedAt != null && Duration.between(requestedAt, now).compareTo(settings.definitionsGrace()) < 0;
+    }
+
+    private InvokerFacts backupInvoker(String cluster, String namespace, TrackedSession session) {
+        DefinitionLookup lookup = view.lookup(cluster);
+        if (StashResolver.KIND_BACKUP_BATCH.equals(session.invokerKind())) {
+            Optional<BackupBatch> batch = lookup.backupBatch(namespace, session.invokerName());
+            return batch.map(b -> InvokerFacts.of(b, namespace)).orElse(null);
+        }
+        Optional<BackupConfiguration> config = lookup.backupConfiguration(namespace, session.invokerName());
+        return config.map(c -> InvokerFacts.of(c, namespace)).orElse(null);
+    }
+
+    private StashResolver resolver(String cluster) {
+        return resolvers.computeIfAbsent(cluster, c -> new StashResolver(
+                BuiltinDefinitions.withBuiltins(view.lookup(c)), settings.resolverSettings()));
+    }
+
+    /** The request a tracked session stands for (for the resolver and for the events). */
+    private static SessionRequested requestOf(String cluster, String namespace, TrackedSession session) {
+        return SessionRequested.newBuilder()
+                .setCluster(cluster)
+                .setNamespace(namespace)
+                .setSessionName(session.name())
+                .setKind(session.type() == SessionType.RESTORE ? SessionKind.RESTORE : SessionKind.BACKUP)
+                .setInvoker(InvokerRef.newBuilder().setApiGroup(STASH_GROUP).setKind(session.invokerKind())
+                        .setName(session.invokerName()).build())
+                .setRetryLeft(session.retryLeft())
+                .setRequestedAt(session.requestedAt())
+                .setRequestedBy("planner")
+                .setLabels(new LinkedHashMap<>(session.labels()))
+                .setRetryOf(session.retryOf())
+                .build();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // statuses
+
+    private void onStatus(StatusDigest status, Instant now) {
+        try (LogContext ignored = LogContext.session(status.cluster(), status.namespace(), status.name())) {
+            String key = RecordKeys.of(status.cluster(), status.namespace(), status.name());
+            TrackedSession tracked = store.get(key);
+            if (tracked == null) {
+                if (status.invokerKind() == null || status.invokerName() == null) {
+                    listener.ignored(status.cluster(), "status-without-invoker");
+                    return;
+                }
+                List<TargetSlot> slots = new ArrayList<>();
+                int i = 0;
+                for (StatusDigest.TargetPhase t : status.targets()) {
+                    slots.add(new TargetSlot(i++, new TargetKey(t.kind(), t.namespace(), t.name()), false, t.phase()));
+                }
+                tracked = TrackedSession.observed(status.name(), status.type(), status.invokerKind(),
+                        status.invokerName(), slots);
+            }
+            if (tracked.ended()) {
+                // the final phase is written once; anything after it changes nothing
+                return;
+            }
+            boolean wasWaiting = tracked.waiting();
+            TrackedSession updated = tracked.withReport(status.phase(), Instant.ofEpochMilli(status.updatedAtMillis()))
+                    .withTargetPhases(status.targetPhases());
+            if (SessionPhases.isFinal(status.phase())) {
+                if (wasWaiting) {
+                    LOG.info("session ended {} while the planner still held targets back ({}); they will not be"
+                            + " planned", status.phase(), tracked.waitingFor());
+                }
+                Optional<Instant> due = RetryRule.retryDue(tracked, status.phase(),
+                        Instant.ofEpochMilli(status.updatedAtMillis()),
+                        retryDelay(status.cluster(), status.namespace(), tracked));
+                if (due.isPresent()) {
+                    updated = updated.withRetryDue(due.get());
+                    LOG.info("session failed with {} retries left; retry due at {}", tracked.retryLeft(), due.get());
+                }
+            }
+            save(status.cluster(), status.namespace(), updated);
+            recheckNamespace(status.cluster(), status.namespace(), now);
+        }
+    }
+
+    private Duration retryDelay(String cluster, String namespace, TrackedSession session) {
+        try {
+            InvokerFacts facts = backupInvoker(cluster, namespace, session);
+            if (facts == null || facts.retryConfig() == null || facts.retryConfig().delay() == null
+                    || facts.retryConfig().delay().isEmpty()) {
+                return Duration.ZERO;
+            }
+            return GoDuration.parse(facts.retryConfig().delay());
+        } catch (RuntimeException e) {
+            LOG.warn("cannot read the retry delay of {} {}/{}; retrying without delay: {}", session.invokerKind(),
+                    namespace, session.invokerName(), e.getMessage());
+            return Duration.ZERO;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // punctuation
+
+    private void punctuate(long wallClockMillis) {
+        Instant now = Instant.ofEpochMilli(wallClockMillis);
+        for (String namespaceKey : index.namespacesWithWaitingSessions()) {
+            int slash = namespaceKey.indexOf('/');
+            recheckNamespace(namespaceKey.substring(0, slash), namespaceKey.substring(slash + 1), now);
+        }
+        issueDueRetries(now);
+        if (wallClockMillis >= nextPurgeMillis) {
+            purge(now);
+            nextPurgeMillis = wallClockMillis + settings.purgeInterval().toMillis();
+        }
+    }
+
+    /** Looks again at the waiting sessions of a namespace, oldest first. */
+    private void recheckNamespace(String cluster, String namespace, Instant now) {
+        for (TrackedSession session : index.waiting(cluster, namespace)) {
+            try (LogContext ignored = LogContext.session(cluster, namespace, session.name())) {
+                TrackedSession evaluated = evaluate(cluster, namespace, session, now);
+                if (!evaluated.equals(session)) {
+                    save(cluster, namespace, evaluated);
+                }
+            }
+        }
+    }
+
+    private void issueDueRetries(Instant now) {
+        for (String key : index.dueRetries(now.toEpochMilli())) {
+            TrackedSession session = store.get(key);
+            RecordKeys.Parts parts = RecordKeys.parse(key);
+            if (session == null || !RetryRule.due(session, now)) {
+                index.update(parts.cluster(), parts.namespace(), parts.name(), session);
+                continue;
+            }
+            try (LogContext ignored = LogContext.session(parts.cluster(), parts.namespace(), session.name())) {
+                String retryName = SessionNames.of(session.invokerName(), now);
+                if (retryName.equals(session.name())) {
+                    // failed within the second it was created: the retry must not collapse into it
+                    retryName = SessionNames.of(session.invokerName(), now.plusSeconds(1));
+                }
+                SessionRequested retry = SessionRequested.newBuilder()
+                        .setCluster(parts.cluster())
+                        .setNamespace(parts.namespace())
+                        .setSessionName(retryName)
+                        .setKind(SessionKind.BACKUP)
+                        .setInvoker(InvokerRef.newBuilder().setApiGroup(STASH_GROUP).setKind(session.invokerKind())
+                                .setName(session.invokerName()).build())
+                        .setRetryLeft(session.retryLeft() - 1)
+                        .setRequestedAt(now)
+                        .setRequestedBy("retry")
+                        .setLabels(new LinkedHashMap<>(session.labels()))
+                        .setRetryOf(session.name())
+                        .build();
+                String retryKey = RecordKeys.of(parts.cluster(), parts.namespace(), retryName);
+                context.forward(new Record<>(retryKey, PlannerOutput.of(retry), now.toEpochMilli(),
+                        OutputHeaders.of(settings.eventSource(), SessionRequested.class, retryKey, retryKey, now)));
+                listener.retried(parts.cluster());
+                LOG.info("requested retry {} ({} retries left after it)", retryName, retry.getRetryLeft());
+                save(parts.cluster(), parts.namespace(), session.asRetried());
+            }
+        }
+    }
+
+    /** Forgets sessions older than the retention: their requests are no longer recognised as duplicates. */
+    private void purge(Instant now) {
+        long cutoff = now.minus(settings.retention()).toEpochMilli();
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, TrackedSession> all = store.all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                TrackedSession s = entry.value;
+                long last = s.reportedAtMillis() != null ? s.reportedAtMillis()
+                        : s.requestedAtMillis() != null ? s.requestedAtMillis() : Long.MAX_VALUE;
+                boolean retryOutstanding = s.retryDueMillis() != null && !s.retried();
+                if (last < cutoff && !retryOutstanding && s.stage() != Stage.PENDING) {
+                    expired.add(entry.key);
+                }
+            }
+        }
+        for (String key : expired) {
+            store.delete(key);
+            index(key, null);
+        }
+        if (!expired.isEmpty()) {
+            LOG.info("forgot {} session(s) older than {}", expired.size(), settings.retention());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // state
+
+    private void save(String cluster, String namespace, TrackedSession session) {
+        String key = RecordKeys.of(cluster, namespace, session.name());
+        store.put(key, session);
+        index.update(cluster, namespace, session.name(), session);
+    }
+
+    private void index(String key, TrackedSession session) {
+        RecordKeys.Parts parts = RecordKeys.parse(key);
+        index.update(parts.cluster(), parts.namespace(), parts.name(), session);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // events
+
+    private void emitPlan(JobPlanned job, TrackedSession session, Instant now) {
+        String key = RecordKeys.of(job.getSessionKey());
+        context.forward(new Record<>(key, PlannerOutput.of(job), now.toEpochMilli(),
+                OutputHeaders.of(settings.eventSource(), JobPlanned.class, job.getPlanId(), key, now)));
+        Instant requestedAt = session.requestedAt();
+        listener.planned(job.getSessionKey().getCluster(),
+                requestedAt == null ? Duration.ZERO : Duration.between(requestedAt, now));
+        LOG.info("planned pod {} for target {} of {}", job.getPod().getName(), job.getTarget().getIndex(),
+                job.getTarget().getTotalTargets());
+    }
+
+    private void emitSkip(String cluster, String namespace, TrackedSession session, InvokerFacts facts,
+                          ConcurrencyRules.Decision decision, Instant now) {
+        PlanRejected skip = PlanRejected.newBuilder()
+                .setSessionKey(sessionKey(cluster, namespace, session))
+                .setInvoker(invokerRef(session))
+                .setReason(decision.skipReason())
+                .setResourceKind(facts.kind())
+                .setResourceNamespace(namespace)
+                .setResourceName(facts.name())
+                .setFieldPath(decision.skipFieldPath())
+                .setSkipped(true)
+                .setRejectedAt(now)
+                .build();
+        String key = RecordKeys.of(skip.getSessionKey());
+        context.forward(new Record<>(key, PlannerOutput.of(skip), now.toEpochMilli(),
+                OutputHeaders.of(settings.eventSource(), PlanRejected.class, key + "/skipped", key, now)));
+        listener.skipped(cluster);
+        LOG.info("{}", decision.skipReason());
+    }
+
+    private void emitRejection(String cluster, String namespace, TrackedSession session, Integer targetIndex,
+                               String reason, String resourceKind, String resourceNamespace, String resourceName,
+                               String fieldPath, String variable, String code, Instant now) {
+        PlanRejected rejection = PlanRejected.newBuilder()
+                .setSessionKey(sessionKey(cluster, namespace, session))
+                .setInvoker(invokerRef(session))
+                .setTargetIndex(targetIndex)
+                .setReason(reason)
+                .setResourceKind(resourceKind)
+                .setResourceNamespace(resourceNamespace)
+                .setResourceName(resourceName)
+                .setFieldPath(fieldPath)
+                .setVariable(variable)
+                .setSkipped(false)
+                .setRejectedAt(now)
+                .build();
+        String key = RecordKeys.of(rejection.getSessionKey());
+        String id = key + "/rejected/" + (targetIndex == null ? "-" : targetIndex.toString());
+        context.forward(new Record<>(key, PlannerOutput.of(rejection), now.toEpochMilli(),
+                OutputHeaders.of(settings.eventSource(), PlanRejected.class, id, key, now)));
+        listener.rejected(cluster, code);
+        LOG.warn("cannot plan the session: {}", reason);
+    }
+
+    private static SessionKey sessionKey(String cluster, String namespace, TrackedSession session) {
+        return SessionKey.newBuilder().setCluster(cluster).setNamespace(namespace).setName(session.name())
+                .setKind(session.type() == SessionType.RESTORE ? SessionKind.RESTORE : SessionKind.BACKUP).build();
+    }
+
+    private static InvokerRef invokerRef(TrackedSession session) {
+        return InvokerRef.newBuilder().setApiGroup(STASH_GROUP).setKind(nullToEmpty(session.invokerKind()))
+                .setName(nullToEmpty(session.invokerName())).build();
+    }
+
+    /** {@code namespace/name} → [namespace, name]; a bare name → [null, name]. */
+    private static String[] splitName(String resourceName) {
+        if (resourceName == null) {
+            return new String[] {null, null};
+        }
+        int slash = resourceName.indexOf('/');
+        return slash < 0 ? new String[] {null, resourceName}
+                : new String[] {resourceName.substring(0, slash), resourceName.substring(slash + 1)};
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

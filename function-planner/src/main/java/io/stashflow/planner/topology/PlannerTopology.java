@@ -1,0 +1,206 @@
+package io.stashflow.planner.topology;
+
+import io.stashflow.api.cloudevents.EventTypes;
+import io.stashflow.api.topics.Topics;
+import io.stashflow.events.JobPlanned;
+import io.stashflow.events.PlanRejected;
+import io.stashflow.events.SessionRequested;
+import io.stashflow.planner.definitions.DefinitionsStoreProcessor;
+import io.stashflow.planner.definitions.DefinitionsView;
+import io.stashflow.planner.resolver.ResolverSettings;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The planner's Kafka Streams topology (run with {@code exactly_once_v2}):
+ *
+ * <pre>
+ *   stash.definitions ──► global store + {@link DefinitionsView} (every definition of every cluster)
+ *
+ *   stash.sessions ───────► served cluster? valid? ──► re-key cluster/namespace ──┐  (internal topic
+ *   stash.session-status ─► Running/final? ──► digest, re-key cluster/namespace ──┤   per input)
+ *                                                                                   ▼
+ *                              namespace planner (store planner-sessions: one TrackedSession per session)
+ *                                 ├─► JobPlanned        ──► stash.jobs.&lt;cluster&gt;
+ *                                 ├─► PlanRejected      ──► stash.plan-rejected   (also skipped sessions)
+ *                                 └─► SessionRequested  ──► stash.sessions        (retries)
+ * </pre>
+ *
+ * <p>Why by namespace: Stash's concurrency rules compare a session with the other sessions of its invoker's namespace
+ * (same invoker running; other invokers of the same target), so one task must see all of a namespace's sessions and
+ * their statuses. The two internal topics get the same partition count so both inputs of a namespace meet in one task.
+ *
+ * <p>Requests for clusters this planner does not serve are counted and left alone (another planner may serve them);
+ * requests that cannot even be keyed (empty cluster, namespace or name) go to {@code stash.rejected}.
+ */
+public final class PlannerTopology {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PlannerTopology.class);
+
+    public static final String SESSIONS_STORE = "planner-sessions";
+    public static final String DEFINITIONS_STORE = "planner-definitions";
+    public static final String REQUESTS_BY_NAMESPACE = "requests-by-namespace";
+    public static final String STATUSES_BY_NAMESPACE = "statuses-by-namespace";
+
+    /**
+     * @param topics            topic names (prefix)
+     * @param clusters          the clusters whose sessions this planner plans
+     * @param partitions        partitions of the two internal topics (must not change once the application ran)
+     * @param resolverSettings  image, Pushgateway URL and license values for the resolver
+     * @param recheckInterval   how often waiting sessions and due retries are looked at
+     * @param definitionsGrace  how long a session waits for a definition it needs to be published before it is
+     *                          rejected (definitions and requests travel on different topics)
+     * @param retention         how long a session is remembered after its last change (duplicate detection)
+     * @param purgeInterval     how often sessions past the retention are forgotten
+     * @param eventSource       CloudEvents source of the events produced
+     */
+    public record Settings(Topics topics, Set<String> clusters, int partitions, ResolverSettings resolverSettings,
+                           Duration recheckInterval, Duration definitionsGrace, Duration retention,
+                           Duration purgeInterval, String eventSource) {
+        public Settings {
+            Objects.requireNonNull(topics, "topics");
+            clusters = Set.copyOf(clusters);
+            if (clusters.isEmpty()) {
+                throw new IllegalArgumentException("the planner needs at least one cluster id to serve");
+            }
+            if (partitions < 1) {
+                throw new IllegalArgumentException("partitions must be at least 1");
+            }
+            Objects.requireNonNull(resolverSettings, "resolverSettings");
+            Objects.requireNonNull(eventSource, "eventSource");
+        }
+
+        /** Defaults for everything but the topics and clusters: 1 s re-check, 10 s grace, 7 days retention. */
+        public static Settings defaults(Topics topics, Set<String> clusters, int partitions) {
+            return new Settings(topics, clusters, partitions, ResolverSettings.defaults(), Duration.ofSeconds(1),
+                    Duration.ofSeconds(10), Duration.ofDays(7), Duration.ofMinutes(10),
+                    EventTypes.source("planner", String.join(",", new java.util.TreeSet<>(clusters))));
+        }
+
+        public Settings withResolverSettings(ResolverSettings value) {
+            return new Settings(topics, clusters, partitions, value, recheckInterval, definitionsGrace, retention,
+                    purgeInterval, eventSource);
+        }
+
+        public Settings withRecheckInterval(Duration value) {
+            return new Settings(topics, clusters, partitions, resolverSettings, value, definitionsGrace, retention,
+                    purgeInterval, eventSource);
+        }
+
+        public Settings withDefinitionsGrace(Duration value) {
+            return new Settings(topics, clusters, partitions, resolverSettings, recheckInterval, value, retention,
+                    purgeInterval, eventSource);
+        }
+
+        public Settings withRetention(Duration value, Duration purgeEvery) {
+            return new Settings(topics, clusters, partitions, resolverSettings, recheckInterval, definitionsGrace,
+                    value, purgeEvery, eventSource);
+        }
+    }
+
+    private PlannerTopology() {
+    }
+
+    public static Topology build(Settings settings, PlannerSerdes serdes, DefinitionsView view,
+                                 PlannerListener listener) {
+        Topics topics = settings.topics();
+        StreamsBuilder builder = new StreamsBuilder();
+
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DEFINITIONS_STORE), Serdes.String(),
+                        serdes.definition).withLoggingDisabled(),
+                topics.definitions(),
+                Consumed.with(Serdes.String(), serdes.definition).withName("definitions"),
+                () -> new DefinitionsStoreProcessor(DEFINITIONS_STORE, view));
+
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
+                Serdes.String(), serdes.trackedSession));
+
+        Set<String> warnedClusters = ConcurrentHashMap.newKeySet();
+        KStream<String, SessionRequested> requested = builder.stream(topics.sessions(),
+                        Consumed.with(Serdes.String(), serdes.sessionRequested).withName("session-requests"))
+                .filter((key, value) -> value != null, Named.as("requests-not-null"))
+                .filter((key, value) -> {
+                    if (settings.clusters().contains(value.getCluster())) {
+                        return true;
+                    }
+                    listener.ignored(value.getCluster(), "cluster-not-served");
+                    if (warnedClusters.add(value.getCluster())) {
+                        LOG.warn("ignoring sessions of cluster '{}': this planner serves {} (first: {}/{})",
+                                value.getCluster(), settings.clusters(), value.getNamespace(), value.getSessionName());
+                    }
+                    return false;
+                }, Named.as("requests-of-served-clusters"));
+
+        requested.split(Named.as("request-"))
+                .branch((key, value) -> RequestValidation.problem(value).isPresent(), Branched.withConsumer(invalid ->
+                        invalid.process(() -> new InvalidRequestProcessor(topics.sessions(), serdes.sessionRequested,
+                                        settings.eventSource()), Named.as("reject-invalid-requests"))
+                                .to(topics.rejected(), Produced.with(Serdes.String(), serdes.rejected)
+                                        .withName("rejected-requests")), "invalid"))
+                .defaultBranch(Branched.withConsumer(valid -> valid
+                        .selectKey((key, value) -> value.getCluster() + "/" + value.getNamespace(),
+                                Named.as("request-namespace-key"))
+                        .repartition(Repartitioned.<String, SessionRequested>as(REQUESTS_BY_NAMESPACE)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(serdes.sessionRequested)
+                                .withNumberOfPartitions(settings.partitions()))
+                        .mapValues(PlannerInput::of, Named.as("request-input"))
+                        .merge(statuses(builder, settings, serdes), Named.as("planner-inputs"))
+                        .process(() -> new NamespacePlannerProcessor(settings, view, listener),
+                                Named.as("namespace-planner"), SESSIONS_STORE)
+                        .split(Named.as("output-"))
+                        .branch((key, out) -> out.plan() != null, Branched.withConsumer(plans -> plans
+                                .mapValues(PlannerOutput::plan, Named.as("plan-value"))
+                                .to((key, plan, context) -> topics.jobs(plan.getSessionKey().getCluster()),
+                                        Produced.<String, JobPlanned>with(Serdes.String(), serdes.jobPlanned)
+                                                .withName("jobs")), "plans"))
+                        .branch((key, out) -> out.rejection() != null, Branched.withConsumer(rejections -> rejections
+                                .mapValues(PlannerOutput::rejection, Named.as("rejection-value"))
+                                .to(topics.planRejections(), Produced.<String, PlanRejected>with(Serdes.String(),
+                                        serdes.planRejected).withName("plan-rejected")), "rejections"))
+                        .branch((key, out) -> out.request() != null, Branched.withConsumer(retries -> retries
+                                .mapValues(PlannerOutput::request, Named.as("retry-value"))
+                                .to(topics.sessions(), Produced.<String, SessionRequested>with(Serdes.String(),
+                                        serdes.sessionRequested).withName("retries")), "retries"))
+                        .noDefaultBranch(), "valid"));
+
+        return builder.build();
+    }
+
+    private static KStream<String, PlannerInput> statuses(StreamsBuilder builder, Settings settings,
+                                                          PlannerSerdes serdes) {
+        return builder.stream(settings.topics().sessionStatus(),
+                        Consumed.with(Serdes.String(), serdes.sessionStatus).withName("session-statuses"))
+                .filter((key, status) -> status != null
+                        && settings.clusters().contains(status.getSessionKey().getCluster())
+                        && StatusDigest.relevant(status), Named.as("relevant-statuses"))
+                .map((key, status) -> KeyValue.pair(status.getSessionKey().getCluster() + "/"
+                        + status.getSessionKey().getNamespace(), StatusDigest.of(status)), Named.as("status-digest"))
+                .repartition(Repartitioned.<String, StatusDigest>as(STATUSES_BY_NAMESPACE)
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(serdes.statusDigest)
+                        .withNumberOfPartitions(settings.partitions()))
+                .mapValues(PlannerInput::of, Named.as("status-input"));
+    }
+
+    /** The internal topics the topology creates, for operators: {@code <application id>-<name>-repartition}. */
+    public static Set<String> internalTopicNames() {
+        return Set.of(REQUESTS_BY_NAMESPACE, STATUSES_BY_NAMESPACE);
+    }
+}

@@ -1,0 +1,27 @@
+package io.stashflow.planner.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.stashflow.planner.definitions.DefinitionFiles;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmark's fixed inputs. Running it takes minutes on this machine, so it is run by hand
+ * ({@code ./stashflow bench planner}); the options are checked by the command's tests.
+ */
+class PlannerBenchmarkTest {
+
+    @Test
+    void theBenchWorldHasAHundredBackupConfigurationsThatAllParse() {
+        var content = new DefinitionFiles("bench").read(Path.of("world.yaml"),
+                PlannerBenchmark.world().getBytes(StandardCharsets.UTF_8));
+        assertTrue(content.problems().isEmpty(), content.problems()::toString);
+        assertEquals(PlannerBenchmark.CONFIGS, content.documents().stream()
+                .filter(d -> d.kind().kind().equals("BackupConfiguration")).count());
+        assertEquals(PlannerBenchmark.NAMESPACES, content.documents().stream()
+                .filter(d -> d.kind().kind().equals("Repository")).count());
+    }
+}
