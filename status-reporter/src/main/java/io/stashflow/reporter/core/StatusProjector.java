@@ -104,6 +104,10 @@ public final class StatusProjector {
         }
         TreeMap<Integer, List<PlanRejected>> rejectedByTarget = new TreeMap<>();
         for (PlanRejected r : facts.rejections()) {
+            if (r.getSkipped()) {
+                // a skip is about the session (another one of the invoker runs), not a target that failed to start
+                continue;
+            }
             int index = r.getTargetIndex() == null ? 0 : r.getTargetIndex();
             rejectedByTarget.computeIfAbsent(index, i -> new ArrayList<>()).add(r);
             expectedTargets = Math.max(expectedTargets, index + 1);
@@ -124,6 +128,11 @@ public final class StatusProjector {
                 actionCondition(action, timeOf(o)).ifPresent(c -> conditions.add(c));
             }
         });
+        // The planner skipped the session under Stash's concurrency rules: BackupSkipped=True makes it Skipped.
+        facts.rejections().stream().filter(PlanRejected::getSkipped)
+                .max(Comparator.comparing(PlanRejected::getRejectedAt))
+                .ifPresent(r -> conditions.add(Conditions.of(ConditionTypes.BACKUP_SKIPPED, true,
+                        ConditionTypes.SKIPPED_TAKING_NEW_BACKUP, r.getReason(), r.getRejectedAt())));
         List<Condition> withSignals = conditions;
         for (ReporterSignal signal : facts.signals()) {
             withSignals = Conditions.upsert(withSignals, signalCondition(signal));

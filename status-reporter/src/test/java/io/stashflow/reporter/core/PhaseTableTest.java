@@ -234,6 +234,20 @@ public class PhaseTableTest {
     }
 
     @Test
+    void aSessionThePlannerSkippedIsSkippedNotFailed() {
+        SessionKey key = backupKey("pg-backup-71");
+        String reason = "Skipped taking new backup. Reason: Previous BackupSession: pg-backup-70 is \"Running\"";
+        PlanRejected skip = PlanRejected.newBuilder(new Session(key).rejected(null, reason, 1)).setSkipped(true).build();
+        SessionStatus status = StatusProjector.project(facts(key, List.of(request(key, 0), skip)), GATED).status();
+        assertEquals(Phases.SKIPPED, status.getPhase());
+        assertTrue(status.getTargets().isEmpty(), "a skip fails no target");
+        Condition skipped = condition(status.getConditions(), "BackupSkipped");
+        assertEquals("True", skipped.getStatus());
+        assertEquals("SkippedTakingNewBackup", skipped.getReason());
+        assertEquals(reason, skipped.getMessage());
+    }
+
+    @Test
     void rejectedPlanFailsTheTargetWithStashsExecutorCondition() {
         SessionKey key = backupKey("pg-backup-8");
         Session s = new Session(key);
