@@ -107,6 +107,9 @@ public final class TriggerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // the producer's retries while a broker is unreachable are reported once, below, not as a WARN per second
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
+                .setLevel(ch.qos.logback.classic.Level.ERROR);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         SessionRequested request;
@@ -159,9 +162,15 @@ public final class TriggerCommand implements Callable<Integer> {
             return FAILED;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            String message = String.valueOf(cause.getMessage());
+            String hint = message.contains("not present in metadata")
+                    ? "; either the broker did not answer (check --bootstrap-servers; ./stashflow standalone runs one)"
+                            + " or the topic does not exist (start the planner, which creates its topics, or"
+                            + " create " + topics.sessions() + "; check --topic-prefix)"
+                    : "; check that the broker and the schema registry run (./stashflow standalone) or pass"
+                            + " --bootstrap-servers and --registry-url";
             err.println("could not write the request to " + topics.sessions() + " at " + bootstrap + " (registry "
-                    + registry + "): " + cause.getMessage() + "; check that the broker and the schema registry run"
-                    + " (./stashflow standalone) or pass --bootstrap-servers and --registry-url");
+                    + registry + "): " + message + hint);
             return FAILED;
         }
     }

@@ -119,6 +119,7 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
     // ------------------------------------------------------------------------------------------------------------
     // requests
 
+    @SuppressWarnings("try") // LogContext only sets the MDC for the block
     private void onRequest(SessionRequested request, Instant now) {
         String cluster = request.getCluster();
         String namespace = request.getNamespace();
@@ -143,7 +144,12 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
                 save(cluster, namespace, tracked.withStage(Stage.REJECTED));
                 return;
             }
-            TrackedSession evaluated = evaluate(cluster, namespace, tracked, now);
+            TrackedSession evaluated;
+            try {
+                evaluated = evaluate(cluster, namespace, tracked, now);
+            } catch (RuntimeException e) {
+                evaluated = failedUnexpectedly(cluster, namespace, tracked, e, now);
+            }
             if (evaluated.stage() == Stage.PENDING) {
                 listener.pending(cluster);
                 LOG.info("session is pending: {}", evaluated.waitingFor());
@@ -306,6 +312,18 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         return session.withPlanned(indexes);
     }
 
+    /**
+     * A failure nobody foresaw (a bug in the planner, the resolver or the mapping): the session is rejected with the
+     * error, so it ends Failed instead of stopping the stream thread on the same record again and again.
+     */
+    private TrackedSession failedUnexpectedly(String cluster, String namespace, TrackedSession session,
+                                              RuntimeException e, Instant now) {
+        LOG.error("planning the session failed unexpectedly; it is rejected", e);
+        return rejectWith(cluster, namespace, session, null, "the planner failed on this session (" + e
+                        + "); this is a Stashflow bug, please report it with the planner's log", null, null, null,
+                null, null, "PLANNER_ERROR", now);
+    }
+
     private TrackedSession resolutionFailed(String cluster, String namespace, TrackedSession session, Integer index,
                                             ResolutionException e, Instant now) {
         if (e.reason() == ResolutionException.Reason.MISSING_DEFINITION && withinGrace(session, now)) {
@@ -376,46 +394,56 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
     // ------------------------------------------------------------------------------------------------------------
     // statuses
 
+    @SuppressWarnings("try") // LogContext only sets the MDC for the block
     private void onStatus(StatusDigest status, Instant now) {
         try (LogContext ignored = LogContext.session(status.cluster(), status.namespace(), status.name())) {
-            String key = RecordKeys.of(status.cluster(), status.namespace(), status.name());
-            TrackedSession tracked = store.get(key);
-            if (tracked == null) {
-                if (status.invokerKind() == null || status.invokerName() == null) {
-                    listener.ignored(status.cluster(), "status-without-invoker");
-                    return;
-                }
-                List<TargetSlot> slots = new ArrayList<>();
-                int i = 0;
-                for (StatusDigest.TargetPhase t : status.targets()) {
-                    slots.add(new TargetSlot(i++, new TargetKey(t.kind(), t.namespace(), t.name()), false, t.phase()));
-                }
-                tracked = TrackedSession.observed(status.name(), status.type(), status.invokerKind(),
-                        status.invokerName(), slots);
-            }
-            if (tracked.ended()) {
-                // the final phase is written once; anything after it changes nothing
+            applyStatus(status, now);
+        } catch (RuntimeException e) {
+            // a status only informs the rules; losing one must not stop the planner
+            listener.ignored(status.cluster(), "status-failed");
+            LOG.error("cannot apply the {} status of {}/{}; it is ignored", status.phase(), status.namespace(),
+                    status.name(), e);
+        }
+    }
+
+    private void applyStatus(StatusDigest status, Instant now) {
+        String key = RecordKeys.of(status.cluster(), status.namespace(), status.name());
+        TrackedSession tracked = store.get(key);
+        if (tracked == null) {
+            if (status.invokerKind() == null || status.invokerName() == null) {
+                listener.ignored(status.cluster(), "status-without-invoker");
                 return;
             }
-            boolean wasWaiting = tracked.waiting();
-            TrackedSession updated = tracked.withReport(status.phase(), Instant.ofEpochMilli(status.updatedAtMillis()))
-                    .withTargetPhases(status.targetPhases());
-            if (SessionPhases.isFinal(status.phase())) {
-                if (wasWaiting) {
-                    LOG.info("session ended {} while the planner still held targets back ({}); they will not be"
-                            + " planned", status.phase(), tracked.waitingFor());
-                }
-                Optional<Instant> due = RetryRule.retryDue(tracked, status.phase(),
-                        Instant.ofEpochMilli(status.updatedAtMillis()),
-                        retryDelay(status.cluster(), status.namespace(), tracked));
-                if (due.isPresent()) {
-                    updated = updated.withRetryDue(due.get());
-                    LOG.info("session failed with {} retries left; retry due at {}", tracked.retryLeft(), due.get());
-                }
+            List<TargetSlot> slots = new ArrayList<>();
+            int i = 0;
+            for (StatusDigest.TargetPhase t : status.targets()) {
+                slots.add(new TargetSlot(i++, new TargetKey(t.kind(), t.namespace(), t.name()), false, t.phase()));
             }
-            save(status.cluster(), status.namespace(), updated);
-            recheckNamespace(status.cluster(), status.namespace(), now);
+            tracked = TrackedSession.observed(status.name(), status.type(), status.invokerKind(),
+                    status.invokerName(), slots);
         }
+        if (tracked.ended()) {
+            // the final phase is written once; anything after it changes nothing
+            return;
+        }
+        boolean wasWaiting = tracked.waiting();
+        TrackedSession updated = tracked.withReport(status.phase(), Instant.ofEpochMilli(status.updatedAtMillis()))
+                .withTargetPhases(status.targetPhases());
+        if (SessionPhases.isFinal(status.phase())) {
+            if (wasWaiting) {
+                LOG.info("session ended {} while the planner still held targets back ({}); they will not be"
+                        + " planned", status.phase(), tracked.waitingFor());
+            }
+            Optional<Instant> due = RetryRule.retryDue(tracked, status.phase(),
+                    Instant.ofEpochMilli(status.updatedAtMillis()),
+                    retryDelay(status.cluster(), status.namespace(), tracked));
+            if (due.isPresent()) {
+                updated = updated.withRetryDue(due.get());
+                LOG.info("session failed with {} retries left; retry due at {}", tracked.retryLeft(), due.get());
+            }
+        }
+        save(status.cluster(), status.namespace(), updated);
+        recheckNamespace(status.cluster(), status.namespace(), now);
     }
 
     private Duration retryDelay(String cluster, String namespace, TrackedSession session) {
@@ -450,10 +478,16 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
     }
 
     /** Looks again at the waiting sessions of a namespace, oldest first. */
+    @SuppressWarnings("try") // LogContext only sets the MDC for the block
     private void recheckNamespace(String cluster, String namespace, Instant now) {
         for (TrackedSession session : index.waiting(cluster, namespace)) {
             try (LogContext ignored = LogContext.session(cluster, namespace, session.name())) {
-                TrackedSession evaluated = evaluate(cluster, namespace, session, now);
+                TrackedSession evaluated;
+                try {
+                    evaluated = evaluate(cluster, namespace, session, now);
+                } catch (RuntimeException e) {
+                    evaluated = failedUnexpectedly(cluster, namespace, session, e, now);
+                }
                 if (!evaluated.equals(session)) {
                     save(cluster, namespace, evaluated);
                 }
@@ -461,6 +495,7 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         }
     }
 
+    @SuppressWarnings("try") // LogContext only sets the MDC for the block
     private void issueDueRetries(Instant now) {
         for (String key : index.dueRetries(now.toEpochMilli())) {
             TrackedSession session = store.get(key);

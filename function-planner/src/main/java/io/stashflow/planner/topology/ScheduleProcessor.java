@@ -84,6 +84,7 @@ final class ScheduleProcessor implements Processor<String, Definition, String, S
         context.schedule(settings.checkInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
+    @SuppressWarnings("try") // LogContext only sets the MDC for the block
     @Override
     public void process(Record<String, Definition> record) {
         RecordKeys.DefinitionParts parts;
@@ -246,6 +247,7 @@ final class ScheduleProcessor implements Processor<String, Definition, String, S
                 entry.lastTickMillis() == null ? null : Instant.ofEpochMilli(entry.lastTickMillis()));
     }
 
+    @SuppressWarnings("try") // LogContext only sets the MDC for the block
     private void punctuate(long wallClockMillis) {
         Instant now = Instant.ofEpochMilli(wallClockMillis);
         List<String> due = new ArrayList<>();
@@ -263,6 +265,11 @@ final class ScheduleProcessor implements Processor<String, Definition, String, S
             }
             try (LogContext ignored = LogContext.cluster(entry.cluster())) {
                 fire(key, entry, now);
+            } catch (RuntimeException e) {
+                // one broken entry must not stop every other schedule of the task
+                nextDue.remove(key);
+                LOG.error("{} {}/{} cannot be scheduled and is left out until its definition changes", entry.kind(),
+                        entry.namespace(), entry.name(), e);
             }
         }
     }

@@ -200,6 +200,19 @@ class PlannerTopologyTest {
     }
 
     @Test
+    void aRunningSessionKnownOnlyFromItsStatusAlsoSkipsTheNextOne() {
+        // e.g. requested before this planner's state existed
+        planner.status(status(CLUSTER, "pg-backup-0", BC, "pg-backup", "Running", t(0), Map.of("pg", "Running")));
+        planner.request(backupRequest(CLUSTER, "pg-backup-1", BC, "pg-backup", t(1), 0));
+
+        List<PlanRejected> rejections = planner.rejections();
+        assertEquals(1, rejections.size());
+        assertTrue(rejections.get(0).getSkipped());
+        assertTrue(rejections.get(0).getReason().contains("pg-backup-0"));
+        assertTrue(planner.plans().isEmpty());
+    }
+
+    @Test
     void aSessionOfAPausedInvokerIsSkipped() {
         planner.publish(definitions(CLUSTER, backupConfiguration("paused-bc", "pg", "paused: true")));
         planner.request(backupRequest(CLUSTER, "paused-bc-1", BC, "paused-bc", t(0), 0));
