@@ -2,26 +2,15 @@ package io.stashflow.cli;
 
 import io.stashflow.api.registry.EmbeddedSchemaRegistry;
 import io.stashflow.planner.bench.PlannerBenchmark;
+import io.stashflow.standalone.EmbeddedKafkaBroker;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.metadata.storage.Formatter;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,7 +88,7 @@ public final class PlannerBenchCommand implements Callable<Integer> {
         out.println("command: stashflow " + String.join(" ",
                 spec.root().commandLine().getParseResult().originalArgs()));
         Path work = Files.createTempDirectory("stashflow-bench-planner");
-        try (EmbeddedBroker broker = EmbeddedBroker.start(work.resolve("broker"))) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(work.resolve("broker"))) {
             out.println("broker:  in-process KRaft (Kafka production jars), combined broker/controller at "
                     + broker.bootstrapServers());
             new PlannerBenchmark(broker.bootstrapServers(), EmbeddedSchemaRegistry.inMemory(), catalogDir,
@@ -118,77 +107,6 @@ public final class PlannerBenchCommand implements Callable<Integer> {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException e) {
             // a temp directory; the OS cleans it eventually
-        }
-    }
-
-    /**
-     * A single-node KRaft broker (combined broker and controller) from Kafka's production jars, the way Kafka's own
-     * test kit starts one, without its test jars: format the log directory, then run {@link KafkaRaftServer}.
-     * Replication factors are 1; ports are free ones on localhost.
-     */
-    static final class EmbeddedBroker implements AutoCloseable {
-
-        private final KafkaRaftServer server;
-        private final String bootstrapServers;
-
-        private EmbeddedBroker(KafkaRaftServer server, String bootstrapServers) {
-            this.server = server;
-            this.bootstrapServers = bootstrapServers;
-        }
-
-        static EmbeddedBroker start(Path dataDir) throws Exception {
-            Files.createDirectories(dataDir);
-            int port = freePort();
-            int controllerPort = freePort();
-            String data = dataDir.toAbsolutePath().toString();
-            Properties p = new Properties();
-            p.put("process.roles", "broker,controller");
-            p.put("node.id", "1");
-            p.put("controller.quorum.voters", "1@localhost:" + controllerPort);
-            p.put("listeners", "PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controllerPort);
-            p.put("advertised.listeners", "PLAINTEXT://localhost:" + port);
-            p.put("controller.listener.names", "CONTROLLER");
-            p.put("inter.broker.listener.name", "PLAINTEXT");
-            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            p.put("log.dirs", data);
-            p.put("offsets.topic.replication.factor", "1");
-            p.put("offsets.topic.num.partitions", "6");
-            p.put("transaction.state.log.replication.factor", "1");
-            p.put("transaction.state.log.min.isr", "1");
-            p.put("transaction.state.log.num.partitions", "6");
-            p.put("share.coordinator.state.topic.replication.factor", "1");
-            p.put("share.coordinator.state.topic.min.isr", "1");
-            p.put("group.initial.rebalance.delay.ms", "0");
-            p.put("auto.create.topics.enable", "false");
-            new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(1)
-                    .setDirectories(List.of(data))
-                    .setMetadataLogDirectory(data)
-                    .setControllerListenerName("CONTROLLER")
-                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
-                    .setReleaseVersion(MetadataVersion.latestProduction())
-                    .run();
-            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
-            server.startup();
-            return new EmbeddedBroker(server, "localhost:" + port);
-        }
-
-        String bootstrapServers() {
-            return bootstrapServers;
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            }
-        }
-
-        @Override
-        public void close() {
-            server.shutdown();
-            server.awaitShutdown();
         }
     }
 }
