@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         description = "Stash-style backup and restore pipelines over Apache Kafka.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
+            StandaloneCommand.class,
             EnvsubstCommand.class,
             ResolveCommand.class,
             BenchCommand.class,

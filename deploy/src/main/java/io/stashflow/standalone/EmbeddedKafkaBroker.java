@@ -47,8 +47,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static EmbeddedKafkaBroker start(Path dataDir, String host, int port, int controllerPort)
             throws IOException {
-        ensureFree(host, port, "Kafka");
-        ensureFree(host, controllerPort, "the Kafka controller");
+        ensureFree(host, port, "the Kafka port");
+        ensureFree(host, controllerPort, "the Kafka controller port");
         Files.createDirectories(dataDir);
         String data = dataDir.toAbsolutePath().toString();
         Properties p = new Properties();
@@ -106,13 +106,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Throws {@link PortTakenException} when {@code host:port} cannot be bound. */
-    public static void ensureFree(String host, int port, String what) {
+    /**
+     * Throws {@link PortTakenException} when {@code host:port} cannot be bound.
+     *
+     * @param option the option (or description) that moves this endpoint to another port
+     */
+    public static void ensureFree(String host, int port, String option) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
         } catch (IOException e) {
-            throw new PortTakenException(what, host, port);
+            throw new PortTakenException(option, host, port);
         }
     }
 
@@ -124,9 +128,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** A port the stack needs is in use; the message names the port and the option that moves it. */
     public static final class PortTakenException extends IllegalStateException {
-        public PortTakenException(String what, String host, int port) {
-            super("port " + port + " on " + host + " (" + what + ") is already in use; stop whatever listens there"
-                    + " or choose another port with the matching --*-port option");
+        public PortTakenException(String option, String host, int port) {
+            super("port " + port + " on " + host + " is already in use: stop what listens there (another Stashflow"
+                    + " standalone or demo?) or choose another port with " + option);
         }
     }
 }

@@ -1,10 +1,15 @@
 package io.stashflow.executor.outcome;
 
+import io.stashflow.events.HostStats;
 import io.stashflow.events.StepOutcome;
+import io.stashflow.events.StepRole;
 import io.stashflow.events.StepState;
 import io.stashflow.executor.plan.PlanIdentity;
 import io.stashflow.executor.runtime.StepEvent;
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** Turns what a runtime observed into the {@link StepOutcome} event the reporter consumes. */
 public final class StepOutcomes {
@@ -42,7 +47,7 @@ public final class StepOutcomes {
                 .setExitCode(event.exitCode())
                 .setReason(event.reason())
                 .setMessage(truncate(event.message()))
-                .setHostStats(event.output().hostStats())
+                .setHostStats(hostStats(event))
                 .setRepositoryResult(event.output().repositoryResult())
                 .setStartedAt(event.startedAt())
                 .setFinishedAt(event.finishedAt())
@@ -51,6 +56,53 @@ public final class StepOutcomes {
                 .setAttempt(id.attempt())
                 .setObservedAt(observedAt)
                 .build();
+    }
+
+    /**
+     * The step's own host stats; for the successful main container of a plan without update-status (Stash puts
+     * update-status last, as the main container, so a main container of another role means there is none) a
+     * Succeeded host with the container's duration, because nothing else would ever report the host.
+     */
+    static List<HostStats> hostStats(StepEvent event) {
+        if (!event.output().hostStats().isEmpty() || event.step().init()
+                || event.step().role() != StepRole.STEP
+                || event.state() != StepState.SUCCEEDED) {
+            return event.output().hostStats();
+        }
+        return List.of(HostStats.newBuilder()
+                .setHostname("host-0")
+                .setPhase("Succeeded")
+                .setDuration(event.startedAt() != null && event.finishedAt() != null
+                        ? goDuration(Duration.between(event.startedAt(), event.finishedAt())) : null)
+                .setError(null)
+                .setSnapshots(List.of())
+                .build());
+    }
+
+    /** Go's {@code time.Duration.String()} for the non-negative durations a container runs: 397ms, 1.5s, 2m3.25s. */
+    static String goDuration(Duration d) {
+        long nanos = Math.max(0, d.toNanos());
+        if (nanos == 0) {
+            return "0s";
+        }
+        if (nanos < 1_000_000_000L) {
+            return trim(BigDecimal.valueOf(nanos, 6)) + "ms";
+        }
+        long hours = nanos / 3_600_000_000_000L;
+        long minutes = nanos / 60_000_000_000L % 60;
+        BigDecimal seconds = BigDecimal.valueOf(nanos % 60_000_000_000L, 9);
+        StringBuilder text = new StringBuilder();
+        if (hours > 0) {
+            text.append(hours).append('h');
+        }
+        if (hours > 0 || minutes > 0) {
+            text.append(minutes).append('m');
+        }
+        return text.append(trim(seconds)).append('s').toString();
+    }
+
+    private static String trim(BigDecimal value) {
+        return value.stripTrailingZeros().toPlainString();
     }
 
     /** The Job model has one host per target; the step's own stats name it when present. */

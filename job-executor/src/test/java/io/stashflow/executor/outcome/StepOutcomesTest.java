@@ -97,6 +97,49 @@ class StepOutcomesTest {
     }
 
     @Test
+    void theMainContainerOfATaskWithoutUpdateStatusReportsItsHost() {
+        JobPlanned plan = TestPlans.plan("s-3").step(Step.ok("tar-backup")).step(Step.ok("tar-mark-latest")).build();
+        PlanIdentity id = PlanIdentity.of(plan, 1);
+        List<PlanStep> steps = PlanStep.of(plan.getPod());
+        Instant start = Instant.parse("2026-01-01T12:00:00Z");
+        StepOutcome main = StepOutcomes.of(new StepEvent(id, "pod", "uid", steps.get(1), StepState.SUCCEEDED, 0,
+                "Completed", null, start, start.plusMillis(1500), StepOutput.NONE), start.plusSeconds(2));
+        assertEquals(1, main.getHostStats().size());
+        assertEquals("host-0", main.getHostStats().get(0).getHostname());
+        assertEquals("Succeeded", main.getHostStats().get(0).getPhase());
+        assertEquals("1.5s", main.getHostStats().get(0).getDuration());
+        assertTrue(main.getHostStats().get(0).getSnapshots().isEmpty());
+
+        StepOutcome init = StepOutcomes.of(new StepEvent(id, "pod", "uid", steps.get(0), StepState.SUCCEEDED, 0,
+                "Completed", null, start, start.plusSeconds(1), StepOutput.NONE), start.plusSeconds(2));
+        assertTrue(init.getHostStats().isEmpty(), "an init container does not speak for the host");
+        StepOutcome failed = StepOutcomes.of(new StepEvent(id, "pod", "uid", steps.get(1), StepState.FAILED, 1,
+                "Error", "no space", start, start.plusSeconds(1), StepOutput.NONE), start.plusSeconds(2));
+        assertTrue(failed.getHostStats().isEmpty(), "a failure is judged by the reporter from the state");
+        StepOutcome started = StepOutcomes.of(new StepEvent(id, "pod", "uid", steps.get(1), StepState.STARTED, null,
+                null, null, start, null, StepOutput.NONE), start);
+        assertTrue(started.getHostStats().isEmpty());
+
+        JobPlanned withUpdateStatus = TestPlans.plan("s-4").step(Step.ok("pvc-backup"))
+                .step(Step.ok("update-status").role(StepRole.UPDATE_STATUS)).build();
+        List<PlanStep> usSteps = PlanStep.of(withUpdateStatus.getPod());
+        StepOutcome us = StepOutcomes.of(new StepEvent(PlanIdentity.of(withUpdateStatus, 1), "pod", "uid",
+                usSteps.get(1), StepState.SUCCEEDED, 0, "Completed", null, start, start.plusSeconds(1),
+                StepOutput.NONE), start.plusSeconds(2));
+        assertTrue(us.getHostStats().isEmpty(), "update-status must bring its own stats (the reporter fails the host)");
+    }
+
+    @Test
+    void durationsAreWrittenLikeGo() {
+        assertEquals("0s", StepOutcomes.goDuration(java.time.Duration.ZERO));
+        assertEquals("397ms", StepOutcomes.goDuration(java.time.Duration.ofMillis(397)));
+        assertEquals("1.5ms", StepOutcomes.goDuration(java.time.Duration.ofNanos(1_500_000)));
+        assertEquals("2s", StepOutcomes.goDuration(java.time.Duration.ofSeconds(2)));
+        assertEquals("2m3.25s", StepOutcomes.goDuration(java.time.Duration.ofMillis(123_250)));
+        assertEquals("1h0m5s", StepOutcomes.goDuration(java.time.Duration.ofSeconds(3605)));
+    }
+
+    @Test
     void longMessagesKeepTheirTailWithinFourKibibytes() {
         String message = "é".repeat(3000) + "the end";
         String cut = StepOutcomes.truncate(message);

@@ -324,6 +324,12 @@ public final class StatusProjector {
                 }
             } else if (o.getRole() == StepRole.STEP && o.getState() == StepState.FAILED) {
                 candidates.add(new Candidate(o, 2, failedHost(o.getHost(), failureText(o))));
+            } else if (o.getRole() == StepRole.STEP) {
+                // the main container of a Task without update-status reports its host itself (see the executor's
+                // StepOutcomes): without this the session would wait for stats that never come
+                for (HostStats h : o.getHostStats()) {
+                    candidates.add(new Candidate(o, 1, HostStats.newBuilder(h).build()));
+                }
             }
             for (Candidate c : candidates) {
                 Candidate held = best.get(c.stats().getHostname());

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stashflow.events.Condition;
 import io.stashflow.events.PlanRejected;
+import io.stashflow.events.HostStats;
 import io.stashflow.events.SessionKey;
 import io.stashflow.events.SessionRequested;
 import io.stashflow.events.SessionStatus;
@@ -119,6 +120,29 @@ public class PhaseTableTest {
         assertEquals(Phases.RUNNING, r.before().status().getPhase());
         assertEquals(Phases.FAILED, r.after().getPhase());
         assertEquals("pg_dump: connection refused", r.after().getTargets().get(0).getStats().get(1).getError());
+    }
+
+    @Test
+    void aTaskWithoutUpdateStatusEndsWithItsMainContainersHostStat() {
+        SessionKey key = backupKey("tar-backup-1");
+        Session s = new Session(key);
+        StepOutcome main = StepOutcome.newBuilder(s.succeeded(0, 1, "tar-mark-latest-1", StepRole.STEP, 20))
+                .setHostStats(List.of(HostStats.newBuilder().setHostname("host-0").setPhase(Phases.SUCCEEDED)
+                        .setDuration("1.5s").setError(null).setSnapshots(List.of()).build())).build();
+        List<Object> in = List.of(request(key, 0),
+                s.started(0, 0, "tar-backup-0", StepRole.STEP, 1),
+                s.succeeded(0, 0, "tar-backup-0", StepRole.STEP, 10),
+                s.started(0, 1, "tar-mark-latest-1", StepRole.STEP, 11),
+                main);
+        BeforeAfter r = run(key, in);
+        assertTrue(r.before().completed());
+        assertEquals(Phases.SUCCEEDED, r.before().status().getTargets().get(0).getPhase());
+        assertEquals(Phases.SUCCEEDED, r.after().getPhase());
+
+        // without the stat (an older executor) the session keeps waiting, as before
+        SessionFacts facts = facts(key, List.of(request(key, 0), s.succeeded(0, 1, "tar-mark-latest-1",
+                StepRole.STEP, 20)));
+        assertFalse(StatusProjector.project(facts, GATED).completed());
     }
 
     @Test
