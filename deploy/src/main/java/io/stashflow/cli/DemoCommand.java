@@ -161,7 +161,15 @@ public final class DemoCommand implements Callable<Integer> {
                 status(settings, List.of("-n", namespace));
                 status(settings, List.of(namespace + "/" + backupSession));
                 status(settings, List.of(namespace + "/" + restoreSession));
-                status(settings, List.of("--repositories", "-n", namespace));
+                if (restic) {
+                    // the Repository status follows the session's update-status result through its own topic
+                    awaitRepository(settings, namespace, "local-repo");
+                    status(settings, List.of("--repositories", "-n", namespace));
+                } else {
+                    say("(no Repository status: the tar example has no update-status step, which is what reports"
+                            + " a Repository's size and snapshots)");
+                    say("");
+                }
                 metrics(settings, pushgatewayUrl);
                 if (!comparison.equal()) {
                     say("FAILED: the restored data differs from the source:");
@@ -222,6 +230,27 @@ public final class DemoCommand implements Callable<Integer> {
         say("$ stashflow status " + String.join(" ", args));
         command(new StatusCommand(), all);
         say("");
+    }
+
+    private void awaitRepository(StandaloneStack.Settings settings, String namespace, String name) {
+        HttpClient http = HttpClient.newHttpClient();
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < until) {
+            try {
+                String body = http.send(HttpRequest.newBuilder(URI.create(settings.statusUrl()
+                        + "/repositories?namespace=" + namespace)).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                if (body.contains("\"name\" : \"" + name + "\"") || body.contains("\"name\":\"" + name + "\"")) {
+                    return;
+                }
+                Thread.sleep(250);
+            } catch (IOException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private int command(Object command, List<String> args) {

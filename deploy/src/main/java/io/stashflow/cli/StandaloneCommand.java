@@ -102,9 +102,9 @@ public final class StandaloneCommand implements Callable<Integer> {
             description = "Where Kafka, the services and the local runtime keep their state (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--definitions", paramLabel = "DIR", defaultValue = "deploy/examples",
+    @Option(names = "--definitions", paramLabel = "DIR",
             description = "Stash YAML/JSON definitions (Functions, Tasks, Repositories, BackupConfigurations, ...),"
-                    + " subdirectories included (default ${DEFAULT-VALUE}).")
+                    + " subdirectories included (default: deploy/examples of the checkout).")
     Path definitions;
 
     @CommandLine.Spec
@@ -115,6 +115,14 @@ public final class StandaloneCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         stack.validate(spec.commandLine());
+        if (definitions == null) {
+            try {
+                definitions = io.stashflow.standalone.ExamplesSource.locate(null);
+            } catch (IllegalArgumentException e) {
+                err.println("no --definitions given and " + e.getMessage());
+                return BAD_OPTIONS;
+            }
+        }
         if (!Files.isDirectory(definitions)) {
             err.println("--definitions " + definitions.toAbsolutePath() + " is not a directory: give the directory of"
                     + " your Stash YAML files (the examples are in deploy/examples of the Stashflow checkout)");

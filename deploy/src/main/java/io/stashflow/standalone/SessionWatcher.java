@@ -71,7 +71,9 @@ public final class SessionWatcher implements AutoCloseable {
         String key = RecordKeys.of(cluster, namespace, name);
         long until = System.nanoTime() + timeout.toNanos();
         String lastPhase = null;
-        while (System.nanoTime() < until) {
+        SessionStatus done = null;
+        while (done == null && System.nanoTime() < until) {
+            // the whole batch is reported even after the final status, so the last step's line is not lost
             for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 if (record.value() == null || !key.equals(record.key())) {
                     continue;
@@ -95,12 +97,12 @@ public final class SessionWatcher implements AutoCloseable {
                                 + (status.getSessionDuration() != null ? " in " + status.getSessionDuration() : ""));
                     }
                     if (FINAL.contains(status.getPhase())) {
-                        return Optional.of(status);
+                        done = status;
                     }
                 }
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(done);
     }
 
     /** The conditions of a final status that explain a failure, one line each. */
