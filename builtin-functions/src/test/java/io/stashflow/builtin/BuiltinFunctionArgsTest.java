@@ -50,7 +50,8 @@ class BuiltinFunctionArgsTest {
             Map.entry("RETENTION_KEEP_LAST", "5"), Map.entry("RETENTION_PRUNE", "true"),
             Map.entry("RETENTION_KEEP_TAGS", "gold,silver"), Map.entry("outputDir", "/stash-tmp/output"),
             Map.entry("RESTORE_SNAPSHOTS", "1a2b3c4d"), Map.entry("SOURCE_HOSTNAME", "host-0"),
-            Map.entry("INCLUDE_PATTERNS", "/stash-data/a"), Map.entry("RESTORE_PATHS", "/stash-data"));
+            Map.entry("INCLUDE_PATTERNS", "/stash-data/a"), Map.entry("RESTORE_PATHS", "/stash-data"),
+            Map.entry("TARGET_MOUNT_PATH", "/stash-data"));
 
     static String substitute(String text) {
         Matcher matcher = VARIABLE.matcher(text);

@@ -9,6 +9,7 @@ import io.stashflow.builtin.restic.ProcessResticRunner;
 import io.stashflow.builtin.restic.ResticRunner;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +41,30 @@ public final class Restic {
             Thread.currentThread().interrupt();
             fail("interrupted");
         }
+    }
+
+    /**
+     * Backs up the paths into one snapshot with restic itself (not the code under test), e.g. a snapshot of several
+     * paths, which backup-pvc never makes; the repository must exist.
+     *
+     * @return the snapshot's full ID
+     */
+    public static String backup(Path repository, String password, String host, Path... paths) throws Exception {
+        List<String> args = new ArrayList<>(List.of("backup", "--json", "--quiet", "--no-cache", "--host", host));
+        for (Path path : paths) {
+            args.add(path.toString());
+        }
+        ResticRunner.ProcessResult result = runner().run(args,
+                Map.of("RESTIC_REPOSITORY", "local:" + repository, "RESTIC_PASSWORD", password));
+        assertEquals(0, result.exitCode(), result.stderr());
+        String shortId = MAPPER.readTree(result.stdout().strip().lines().reduce((a, b) -> b).orElseThrow())
+                .get("snapshot_id").asText();
+        for (JsonNode snapshot : snapshots(repository, password)) {
+            if (snapshot.get("short_id").asText().equals(shortId)) {
+                return snapshot.get("id").asText();
+            }
+        }
+        return fail("restic backup made snapshot " + shortId + ", which restic snapshots does not list");
     }
 
     /** The repository's snapshots as restic lists them, read independently of the code under test. */

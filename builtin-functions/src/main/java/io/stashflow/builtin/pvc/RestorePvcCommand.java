@@ -24,8 +24,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code stashflow restore-pvc}: {@code restic restore} of the chosen snapshots under {@code --target}, then
- * Stash's RestoreOutput in {@code output.json}. Exits 0 whenever output.json was written.
+ * {@code stashflow restore-pvc}: {@code restic restore} of the chosen snapshots under {@code --target} (a snapshot
+ * of one path outside {@code --target-mount-path}: into that mount), then Stash's RestoreOutput in
+ * {@code output.json}. Exits 0 whenever output.json was written.
  */
 @Command(name = "restore-pvc", mixinStandardHelpOptions = true,
         description = "Restore snapshots with restic and write output.json (Stash's pvc-restore Function).")
@@ -63,6 +64,10 @@ public final class RestorePvcCommand implements Callable<Integer> {
     @Option(names = "--target", description = "Directory the snapshot paths are recreated under (default: ${DEFAULT-VALUE}, i.e. in place)")
     Path target = Path.of("/");
 
+    @Option(names = "--target-mount-path", description = "Where the restore target's volume is mounted (TARGET_MOUNT_PATH);"
+            + " a snapshot whose single path lies outside it is restored into it instead of in place")
+    String targetMountPath = "";
+
     private final Map<String, String> environment;
     private final ResticRunner runner;
     private final Clock clock;
@@ -83,7 +88,7 @@ public final class RestorePvcCommand implements Callable<Integer> {
             PvcRestore.Request request = new PvcRestore.Request(invocation.targetRef(), invocation.hostname(),
                     sourceHostname, FlagValues.commaSeparated(snapshots), FlagValues.commaSeparated(restorePaths),
                     FlagValues.commaSeparated(include), FlagValues.commaSeparated(exclude),
-                    FlagValues.spaceSeparated(driverArgs), target.toAbsolutePath());
+                    FlagValues.spaceSeparated(driverArgs), target.toAbsolutePath(), targetMountPath);
             RestoreOutput output = new PvcRestore(clock).run(request,
                     () -> ResticRepository.open(runner, repository.settings(), repository.credentials(environment)));
             Path outputDir = invocation.outputDir();

@@ -22,6 +22,28 @@ public final class ResticCommands {
         return withGlobals(List.of("snapshots", "--json", "--quiet", "--no-lock"));
     }
 
+    /**
+     * Lists the snapshots a restore would choose, without locking the repository: {@code snapshot} is an ID (prefix)
+     * or {@code latest}; for {@code latest} restic applies {@code host} and {@code path} as {@code restore} does
+     * (the latest snapshot of that host that includes that path), for an ID it ignores them. With {@code snapshot}
+     * {@code null}: every snapshot of {@code host} (any host when {@code null}).
+     */
+    public List<String> findSnapshots(String snapshot, String host, String path) {
+        List<String> args = new ArrayList<>(List.of("snapshots", "--json", "--quiet", "--no-lock"));
+        if (host != null && !host.isEmpty()) {
+            args.add("--host");
+            args.add(host);
+        }
+        if (path != null && !path.isEmpty()) {
+            args.add("--path");
+            args.add(path);
+        }
+        if (snapshot != null) {
+            args.add(snapshot);
+        }
+        return withGlobals(args);
+    }
+
     public List<String> init() {
         return withGlobals(List.of("init"));
     }

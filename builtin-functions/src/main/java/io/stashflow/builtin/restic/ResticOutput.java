@@ -3,6 +3,9 @@ package io.stashflow.builtin.restic;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +21,10 @@ import java.util.List;
  *       "total_blob_count":..,"snapshots_count":..}};</li>
  *   <li>{@code check}: text; the last stdout line is {@code no errors were found} when the repository is sound;
  *       with errors it exits 1 and stderr ends with {@code Fatal: repository contains errors}.</li>
+ *   <li>{@code snapshots --json}: a JSON array of {@code {"time":"<RFC 3339, nanoseconds>","tree":..,"paths":[..],
+ *       "hostname":..,"username":..,"id":"<64 hex>","short_id":"<8 hex>"}} on one line; {@code []} (exit 0) when
+ *       nothing matches, also for an unknown snapshot ID or a {@code latest} no snapshot fits (restic then says
+ *       {@code Ignoring ...} on stderr).</li>
  * </ul>
  */
 public final class ResticOutput {
@@ -117,6 +124,53 @@ public final class ResticOutput {
         throw new IllegalArgumentException("restic stats printed no JSON object with total_size");
     }
 
+    /**
+     * The snapshots of {@code restic snapshots --json}.
+     *
+     * @throws IllegalArgumentException when the output has no JSON array of snapshots, or a snapshot lacks its ID,
+     *         time or paths
+     */
+    public static List<Snapshot> snapshots(String stdout) {
+        String json = null;
+        for (String line : stdout.split("\n")) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("[")) {
+                json = trimmed;
+                break;
+            }
+        }
+        if (json == null) {
+            throw new IllegalArgumentException("restic snapshots printed no JSON array of snapshots");
+        }
+        JsonNode array;
+        try {
+            array = MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("restic snapshots printed an unreadable JSON array: "
+                    + e.getOriginalMessage());
+        }
+        List<Snapshot> snapshots = new ArrayList<>();
+        for (JsonNode node : array) {
+            String id = node.path("id").asText("");
+            if (id.isEmpty() || !node.path("paths").isArray() || !node.hasNonNull("time")) {
+                throw new IllegalArgumentException("restic snapshots printed a snapshot without id, time or paths: "
+                        + node);
+            }
+            Instant time;
+            try {
+                time = OffsetDateTime.parse(node.get("time").asText()).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("restic snapshots printed an unreadable time for snapshot " + id
+                        + ": " + node.get("time").asText());
+            }
+            List<String> paths = new ArrayList<>();
+            node.get("paths").forEach(path -> paths.add(path.asText()));
+            snapshots.add(new Snapshot(id, node.path("short_id").asText(id.substring(0, Math.min(8, id.length()))),
+                    time, node.path("hostname").asText(""), paths));
+        }
+        return List.copyOf(snapshots);
+    }
+
     /** Whether {@code restic check} said the repository is sound. */
     public static boolean checkFoundNoErrors(String stdout) {
         for (String line : stdout.split("\n")) {
@@ -175,5 +229,17 @@ public final class ResticOutput {
 
     /** @param totalSizeBytes the repository's stored size; @param snapshotCount snapshots in the repository */
     public record RepositoryStats(long totalSizeBytes, long snapshotCount) {
+    }
+
+    /**
+     * One snapshot as {@code restic snapshots --json} lists it.
+     *
+     * @param id the full snapshot ID
+     * @param paths the paths backed up into it, as recorded (absolute, in restic's order)
+     */
+    public record Snapshot(String id, String shortId, Instant time, String hostname, List<String> paths) {
+        public Snapshot {
+            paths = List.copyOf(paths);
+        }
     }
 }

@@ -113,6 +113,23 @@ public final class ResticRepository implements RepositoryMaintenance, AutoClosea
         }
     }
 
+    /**
+     * The snapshots {@link ResticCommands#findSnapshots} lists; empty when none matches (restic exits 0 then, also
+     * for an unknown ID).
+     */
+    public List<ResticOutput.Snapshot> findSnapshots(String snapshot, String host, String path)
+            throws ResticException {
+        ResticRunner.ProcessResult result = run("snapshots", commands.findSnapshots(snapshot, host, path));
+        if (result.exitCode() != 0) {
+            throw failure("list the snapshots", result);
+        }
+        try {
+            return ResticOutput.snapshots(result.stdout());
+        } catch (IllegalArgumentException e) {
+            throw new ResticException("restic snapshots on " + location() + ": " + e.getMessage());
+        }
+    }
+
     @Override
     public ResticOutput.ForgetSummary forget(Retention retention) throws ResticException {
         ResticRunner.ProcessResult result = run("forget", commands.forget(retention));

@@ -37,6 +37,16 @@ class ResticCommandsTest {
     }
 
     @Test
+    void findSnapshotsFiltersLatestByHostAndPathOrListsAHostsSnapshots() {
+        assertEquals(List.of("snapshots", "--json", "--quiet", "--no-lock", "--host", "host-0", "--path", "/stash-data",
+                "latest", "--no-cache"), commands.findSnapshots("latest", "host-0", "/stash-data"));
+        assertEquals(List.of("snapshots", "--json", "--quiet", "--no-lock", "1a2b3c4d", "--no-cache"),
+                commands.findSnapshots("1a2b3c4d", null, ""));
+        assertEquals(List.of("snapshots", "--json", "--quiet", "--no-lock", "--host", "host-0", "--no-cache"),
+                commands.findSnapshots(null, "host-0", null));
+    }
+
+    @Test
     void checkAndStatsAndSnapshotsUseStashsFlags() {
         assertEquals(List.of("check", "--no-lock", "--no-cache"), commands.check());
         assertEquals(List.of("stats", "--json", "--quiet", "--mode", "raw-data", "--no-cache"), commands.stats());

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The samples are restic 0.14.0's real output, captured by running it. */
@@ -38,6 +40,24 @@ class ResticOutputTest {
         assertEquals(new ResticOutput.RepositoryStats(100968, 1), ResticOutput.repositoryStats(
                 "{\"total_size\":100968,\"total_file_count\":0,\"total_blob_count\":5,\"snapshots_count\":1}\n"));
         assertThrows(IllegalArgumentException.class, () -> ResticOutput.repositoryStats("[]"));
+    }
+
+    @Test
+    void snapshotsAreReadWithTheirPathsAndTimes() {
+        String stdout = "[{\"time\":\"2026-11-25T14:39:48.508466397Z\",\"tree\":\"f9f7ba6e3fd044d1\","
+                + "\"paths\":[\"/tmp/rexp.A0jd/other\",\"/tmp/rexp.A0jd/src\"],\"hostname\":\"h1\",\"username\":\"root\","
+                + "\"id\":\"e096f7df5a2c431744b1bc16b36318a3856e89a02d718c119cb28a34a11edacc\",\"short_id\":\"e096f7df\"},"
+                + "{\"time\":\"2026-11-25T16:39:49.412031766+02:00\",\"tree\":\"8a9d975e\",\"paths\":[\"/d\"],"
+                + "\"hostname\":\"h2\",\"username\":\"root\",\"id\":\"9aa99b9381c0a4a0\",\"short_id\":\"9aa99b93\"}]\n";
+        List<ResticOutput.Snapshot> snapshots = ResticOutput.snapshots(stdout);
+        assertEquals(new ResticOutput.Snapshot("e096f7df5a2c431744b1bc16b36318a3856e89a02d718c119cb28a34a11edacc",
+                "e096f7df", Instant.parse("2026-11-25T14:39:48.508466397Z"), "h1",
+                List.of("/tmp/rexp.A0jd/other", "/tmp/rexp.A0jd/src")), snapshots.get(0));
+        assertEquals(Instant.parse("2026-11-25T14:39:49.412031766Z"), snapshots.get(1).time(), "offsets are honoured");
+        assertEquals(List.of("/d"), snapshots.get(1).paths());
+        assertEquals(List.of(), ResticOutput.snapshots("[]\n"), "what restic prints when nothing matches");
+        assertThrows(IllegalArgumentException.class, () -> ResticOutput.snapshots(""));
+        assertThrows(IllegalArgumentException.class, () -> ResticOutput.snapshots("[{\"id\":\"ab\",\"paths\":[]}]"));
     }
 
     @Test

@@ -725,6 +725,38 @@ class StashResolverTest {
         }
 
         @Test
+        void pvcRestoreTaskTellsRestorePvcWhereItMountsTheTargetClaim() throws Exception {
+            String session = """
+                    apiVersion: stash.appscode.com/v1beta1
+                    kind: RestoreSession
+                    metadata: {name: r-1, namespace: ns}
+                    spec:
+                      task: {name: pvc-restore}
+                      repository: {name: repo}
+                      target:
+                        ref: {apiVersion: v1, kind: PersistentVolumeClaim, name: restored}
+                    """;
+            Container byDefault = container(restore(session).pod(), "pvc-restore-0");
+            assertEquals("restore-pvc", byDefault.getArgs().get(0));
+            assertEquals("/stash-data", flag(byDefault, "--target-mount-path"));
+            assertTrue(byDefault.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("stash-volume")
+                    && m.getMountPath().equals("/stash-data")));
+
+            Pod pod = restore(session + """
+                        volumeMounts: [{name: restored, mountPath: /restore}]
+                        rules: [{paths: [/restore/db]}]
+                    """).pod();
+            Container mounted = container(pod, "pvc-restore-0");
+            assertEquals("/restore", flag(mounted, "--target-mount-path"));
+            assertEquals("/restore/db", flag(mounted, "--restore-paths"));
+            assertTrue(mounted.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("stash-volume")
+                    && m.getMountPath().equals("/restore")));
+            Volume volume = pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("stash-volume"))
+                    .findFirst().orElseThrow();
+            assertEquals("restored", volume.getPersistentVolumeClaim().getClaimName());
+        }
+
+        @Test
         void aUserFunctionNamedLikeABuiltInWins() throws Exception {
             ResolvedPlan plan = backup("""
                     apiVersion: stash.appscode.com/v1beta1
