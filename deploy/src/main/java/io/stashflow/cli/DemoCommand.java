@@ -234,7 +234,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private void awaitRepository(StandaloneStack.Settings settings, String namespace, String name) {
         HttpClient http = HttpClient.newHttpClient();
-        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < until) {
             try {
                 String body = http.send(HttpRequest.newBuilder(URI.create(settings.statusUrl()

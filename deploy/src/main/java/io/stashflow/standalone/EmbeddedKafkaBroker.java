@@ -99,8 +99,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return dataDir;
     }
 
-    /** A port nobody listens on right now (it may be taken again before it is used). */
+    /**
+     * A port of 127.0.0.1 nobody listens on right now. It is chosen below Linux's ephemeral range (32768 and up) on
+     * purpose: the outgoing connections of every Kafka client on the machine take ports from that range, so a port
+     * picked there is often gone again before the broker binds it.
+     */
     public static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

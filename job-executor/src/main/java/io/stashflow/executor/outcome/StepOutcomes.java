@@ -55,6 +55,7 @@ public final class StepOutcomes {
                 .setPodUid(event.runUid())
                 .setAttempt(id.attempt())
                 .setObservedAt(observedAt)
+                .setMainContainer(!event.step().init())
                 .build();
     }
 

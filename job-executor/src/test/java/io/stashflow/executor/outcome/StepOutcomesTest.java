@@ -109,10 +109,12 @@ class StepOutcomesTest {
         assertEquals("Succeeded", main.getHostStats().get(0).getPhase());
         assertEquals("1.5s", main.getHostStats().get(0).getDuration());
         assertTrue(main.getHostStats().get(0).getSnapshots().isEmpty());
+        assertEquals(Boolean.TRUE, main.getMainContainer());
 
         StepOutcome init = StepOutcomes.of(new StepEvent(id, "pod", "uid", steps.get(0), StepState.SUCCEEDED, 0,
                 "Completed", null, start, start.plusSeconds(1), StepOutput.NONE), start.plusSeconds(2));
         assertTrue(init.getHostStats().isEmpty(), "an init container does not speak for the host");
+        assertEquals(Boolean.FALSE, init.getMainContainer());
         StepOutcome failed = StepOutcomes.of(new StepEvent(id, "pod", "uid", steps.get(1), StepState.FAILED, 1,
                 "Error", "no space", start, start.plusSeconds(1), StepOutput.NONE), start.plusSeconds(2));
         assertTrue(failed.getHostStats().isEmpty(), "a failure is judged by the reporter from the state");

@@ -324,9 +324,10 @@ public final class StatusProjector {
                 }
             } else if (o.getRole() == StepRole.STEP && o.getState() == StepState.FAILED) {
                 candidates.add(new Candidate(o, 2, failedHost(o.getHost(), failureText(o))));
-            } else if (o.getRole() == StepRole.STEP) {
+            } else if (o.getRole() == StepRole.STEP && Boolean.TRUE.equals(o.getMainContainer())) {
                 // the main container of a Task without update-status reports its host itself (see the executor's
-                // StepOutcomes): without this the session would wait for stats that never come
+                // StepOutcomes): without this the session would wait for stats that never come. An init step's
+                // output.json (e.g. restore-pvc's) is left to update-status, which runs after it, as in Stash.
                 for (HostStats h : o.getHostStats()) {
                     candidates.add(new Candidate(o, 1, HostStats.newBuilder(h).build()));
                 }

@@ -128,7 +128,8 @@ public class PhaseTableTest {
         Session s = new Session(key);
         StepOutcome main = StepOutcome.newBuilder(s.succeeded(0, 1, "tar-mark-latest-1", StepRole.STEP, 20))
                 .setHostStats(List.of(HostStats.newBuilder().setHostname("host-0").setPhase(Phases.SUCCEEDED)
-                        .setDuration("1.5s").setError(null).setSnapshots(List.of()).build())).build();
+                        .setDuration("1.5s").setError(null).setSnapshots(List.of()).build()))
+                .setMainContainer(true).build();
         List<Object> in = List.of(request(key, 0),
                 s.started(0, 0, "tar-backup-0", StepRole.STEP, 1),
                 s.succeeded(0, 0, "tar-backup-0", StepRole.STEP, 10),
@@ -138,6 +139,11 @@ public class PhaseTableTest {
         assertTrue(r.before().completed());
         assertEquals(Phases.SUCCEEDED, r.before().status().getTargets().get(0).getPhase());
         assertEquals(Phases.SUCCEEDED, r.after().getPhase());
+
+        // host stats of an init step (restore-pvc's output.json) wait for update-status, as in Stash
+        StepOutcome initWithStats = StepOutcome.newBuilder(main).setMainContainer(false).setStepIndex(0)
+                .setContainerName("pvc-restore-0").build();
+        assertFalse(StatusProjector.project(facts(key, List.of(request(key, 0), initWithStats)), GATED).completed());
 
         // without the stat (an older executor) the session keeps waiting, as before
         SessionFacts facts = facts(key, List.of(request(key, 0), s.succeeded(0, 1, "tar-mark-latest-1",
