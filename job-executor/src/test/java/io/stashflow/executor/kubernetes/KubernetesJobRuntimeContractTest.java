@@ -2,23 +2,23 @@ package io.stashflow.executor.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.stashflow.executor.testing.PatientClient;
 import io.stashflow.events.JobPlanned;
 import io.stashflow.events.StepState;
 import io.stashflow.executor.runtime.JobRuntime;
 import io.stashflow.executor.runtime.JobRuntimeContract;
 import io.stashflow.executor.testing.FakeKubelet;
+import io.stashflow.executor.testing.MockApiServer;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The runtime contract on the fabric8 mock API server, with the fake kubelet playing the pods. */
-@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = PatientClient.class)
 class KubernetesJobRuntimeContractTest extends JobRuntimeContract {
 
     // one mock API server and one kubelet for the class; each test has its own cluster id
+    static MockApiServer api;
     static KubernetesClient client;
     static FakeKubelet kubelet;
 
@@ -28,12 +28,18 @@ class KubernetesJobRuntimeContractTest extends JobRuntimeContract {
 
     @BeforeAll
     static void startKubelet() {
+        api = MockApiServer.start(new PatientClient());
+        client = api.client();
         kubelet = new FakeKubelet(client).start();
     }
 
     @AfterAll
     static void stopKubelet() {
-        kubelet.close();
+        try {
+            kubelet.close();
+        } finally {
+            api.close();
+        }
     }
 
     @Override
