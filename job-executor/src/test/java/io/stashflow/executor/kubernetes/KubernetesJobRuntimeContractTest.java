@@ -14,7 +14,13 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The runtime contract on the fabric8 mock API server, with the fake kubelet playing the pods. */
+/**
+ * Runs {@link JobRuntimeContract}, the contract every runtime meets, on {@link KubernetesJobRuntime} against the
+ * fabric8 mock API server, with the fake kubelet playing the pods: the tests are inherited, this class supplies the
+ * runtime and answers the suite's questions in Kubernetes terms (a run is a pod; a crashed agent leaves its pods
+ * running, so the step carries on after recovery). Pod failures only a cluster has (eviction, image pulls,
+ * scheduling, OOM) and what the agent puts on its pods are in {@link KubernetesJobRuntimeTest}.
+ */
 class KubernetesJobRuntimeContractTest extends JobRuntimeContract {
 
     // one mock API server and one kubelet for the class; each test has its own cluster id
