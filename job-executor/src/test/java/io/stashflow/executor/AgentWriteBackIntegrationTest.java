@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.stashflow.api.cloudevents.CloudEventHeaders;
 import io.stashflow.api.cloudevents.EventTypes;
 import io.stashflow.api.registry.EmbeddedSchemaRegistry;
@@ -20,6 +19,7 @@ import io.stashflow.events.SessionKind;
 import io.stashflow.events.SessionStatus;
 import io.stashflow.executor.agent.AgentKafkaClients;
 import io.stashflow.executor.config.ExecutorConfig;
+import io.stashflow.executor.testing.MockApiServer;
 import io.stashflow.service.config.ConfigReader;
 import io.stashflow.testsupport.KafkaTestCluster;
 import java.io.InputStream;
@@ -33,6 +33,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,10 +44,21 @@ import org.junit.jupiter.api.io.TempDir;
  * BackupSession through the status subresource (fabric8 mock API server in CRUD mode, embedded broker).
  */
 @Tag("integration")
-@EnableKubernetesMockClient(crud = true)
 class AgentWriteBackIntegrationTest {
 
+    static MockApiServer api;
     static KubernetesClient client;
+
+    @BeforeAll
+    static void startApi() {
+        api = MockApiServer.start();
+        client = api.client();
+    }
+
+    @AfterAll
+    static void stopApi() {
+        api.close();
+    }
 
     @TempDir
     Path work;

@@ -1,6 +1,10 @@
 package io.stashflow.api.registry;
 
-/** The port's contract on the embedded registry with an in-memory log. */
+/**
+ * Runs {@link SchemaRegistryContract}, the port's whole contract, on {@link EmbeddedSchemaRegistry} with an in-memory
+ * log: the tests are inherited, this class only supplies the registry. What the embedded registry does beyond the
+ * contract (its log, restarts, several writers on one log) is in {@link EmbeddedSchemaRegistryTest}.
+ */
 class EmbeddedSchemaRegistryContractTest extends SchemaRegistryContract {
 
     private final EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.inMemory();

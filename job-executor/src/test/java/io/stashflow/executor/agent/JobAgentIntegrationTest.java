@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.stashflow.executor.testing.PatientClient;
 import io.stashflow.api.cloudevents.CloudEventHeaders;
 import io.stashflow.api.cloudevents.EventTypes;
@@ -31,6 +30,7 @@ import io.stashflow.executor.runtime.LaunchResult;
 import io.stashflow.executor.runtime.RunInfo;
 import io.stashflow.executor.runtime.RunListener;
 import io.stashflow.executor.testing.FakeKubelet;
+import io.stashflow.executor.testing.MockApiServer;
 import io.stashflow.executor.testing.TestPlans;
 import io.stashflow.executor.testing.TestPlans.Step;
 import io.stashflow.service.metrics.ServiceMetrics;
@@ -62,12 +62,12 @@ import org.junit.jupiter.api.Test;
 
 /** The agent end to end: embedded Kafka broker, mock API server, fake kubelet. */
 @Tag("integration")
-@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = PatientClient.class)
 class JobAgentIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger N = new AtomicInteger();
 
+    static MockApiServer api;
     static KubernetesClient client;
     static FakeKubelet kubelet;
     static KafkaTestCluster kafka;
@@ -82,12 +82,18 @@ class JobAgentIntegrationTest {
     static void startAll() {
         kafka = KafkaTestCluster.shared();
         registry = EmbeddedSchemaRegistry.inMemory();
+        api = MockApiServer.start(new PatientClient());
+        client = api.client();
         kubelet = new FakeKubelet(client).start();
     }
 
     @AfterAll
     static void stopAll() {
-        kubelet.close();
+        try {
+            kubelet.close();
+        } finally {
+            api.close();
+        }
     }
 
     @BeforeEach

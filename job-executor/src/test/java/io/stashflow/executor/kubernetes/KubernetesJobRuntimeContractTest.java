@@ -2,23 +2,29 @@ package io.stashflow.executor.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.stashflow.executor.testing.PatientClient;
 import io.stashflow.events.JobPlanned;
 import io.stashflow.events.StepState;
 import io.stashflow.executor.runtime.JobRuntime;
 import io.stashflow.executor.runtime.JobRuntimeContract;
 import io.stashflow.executor.testing.FakeKubelet;
+import io.stashflow.executor.testing.MockApiServer;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The runtime contract on the fabric8 mock API server, with the fake kubelet playing the pods. */
-@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = PatientClient.class)
+/**
+ * Runs {@link JobRuntimeContract}, the contract every runtime meets, on {@link KubernetesJobRuntime} against the
+ * fabric8 mock API server, with the fake kubelet playing the pods: the tests are inherited, this class supplies the
+ * runtime and answers the suite's questions in Kubernetes terms (a run is a pod; a crashed agent leaves its pods
+ * running, so the step carries on after recovery). Pod failures only a cluster has (eviction, image pulls,
+ * scheduling, OOM) and what the agent puts on its pods are in {@link KubernetesJobRuntimeTest}.
+ */
 class KubernetesJobRuntimeContractTest extends JobRuntimeContract {
 
     // one mock API server and one kubelet for the class; each test has its own cluster id
+    static MockApiServer api;
     static KubernetesClient client;
     static FakeKubelet kubelet;
 
@@ -28,12 +34,18 @@ class KubernetesJobRuntimeContractTest extends JobRuntimeContract {
 
     @BeforeAll
     static void startKubelet() {
+        api = MockApiServer.start(new PatientClient());
+        client = api.client();
         kubelet = new FakeKubelet(client).start();
     }
 
     @AfterAll
     static void stopKubelet() {
-        kubelet.close();
+        try {
+            kubelet.close();
+        } finally {
+            api.close();
+        }
     }
 
     @Override

@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.stashflow.executor.testing.PatientClient;
 import io.stashflow.events.JobPlanned;
 import io.stashflow.events.StepRole;
@@ -25,6 +24,7 @@ import io.stashflow.executor.runtime.RunEnded;
 import io.stashflow.executor.runtime.StepEvent;
 import io.stashflow.executor.testing.FakeKubelet;
 import io.stashflow.executor.testing.FakeKubelet.PodScript;
+import io.stashflow.executor.testing.MockApiServer;
 import io.stashflow.executor.testing.RecordingListener;
 import io.stashflow.executor.testing.TestPlans;
 import io.stashflow.executor.testing.TestPlans.Step;
@@ -42,13 +42,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Kubernetes-only behaviour: pods that go wrong in ways only a cluster has, and what the agent puts on its pods. */
-@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = PatientClient.class)
 class KubernetesJobRuntimeTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final AtomicInteger N = new AtomicInteger();
 
     // one mock API server and one kubelet for the class; each test has its own cluster id
+    static MockApiServer api;
     static KubernetesClient client;
     static FakeKubelet kubelet;
     KubernetesJobRuntime runtime;
@@ -57,6 +57,8 @@ class KubernetesJobRuntimeTest {
 
     @BeforeAll
     static void startKubelet() throws Exception {
+        api = MockApiServer.start(new PatientClient());
+        client = api.client();
         kubelet = new FakeKubelet(client).start();
         try (InputStream in = KubernetesJobRuntimeTest.class.getResourceAsStream("/crds/stash-crds.yaml")) {
             client.load(in).items().forEach(crd -> client.resource(crd).create());
@@ -65,7 +67,11 @@ class KubernetesJobRuntimeTest {
 
     @AfterAll
     static void stopKubelet() {
-        kubelet.close();
+        try {
+            kubelet.close();
+        } finally {
+            api.close();
+        }
     }
 
     @BeforeEach

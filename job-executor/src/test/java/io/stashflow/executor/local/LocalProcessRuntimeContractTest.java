@@ -13,7 +13,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The runtime contract on host processes. */
+/**
+ * Runs {@link JobRuntimeContract}, the contract every runtime meets, on {@link LocalProcessRuntime} (host processes):
+ * the tests are inherited, this class supplies the runtime and answers the suite's questions in local terms (a run is
+ * a run directory; a crashed agent's processes cannot be resumed, so the step fails after recovery). Behaviour only
+ * the local runtime has (nice/ionice, secrets directory, output files, run directory layout) is in
+ * {@link LocalProcessRuntimeTest}.
+ */
 class LocalProcessRuntimeContractTest extends JobRuntimeContract {
 
     @TempDir

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.stashflow.executor.testing.MockApiServer;
 import io.stashflow.executor.testing.PatientClient;
 import io.stashflow.api.cloudevents.CloudEventHeaders;
 import io.stashflow.api.cloudevents.EventTypes;
@@ -40,6 +40,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,13 +49,13 @@ import org.junit.jupiter.api.Test;
 
 /** The mirror on the mock API server (minimal Stash CRDs loaded) with the embedded broker. */
 @Tag("integration")
-@EnableKubernetesMockClient(crud = true, kubernetesClientBuilderCustomizer = PatientClient.class)
 class ClusterMirrorTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AtomicInteger N = new AtomicInteger();
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static MockApiServer api;
     static KubernetesClient client;
     static KafkaTestCluster kafka;
     static EmbeddedSchemaRegistry registry;
@@ -68,9 +69,16 @@ class ClusterMirrorTest {
     static void crds() throws Exception {
         kafka = KafkaTestCluster.shared();
         registry = EmbeddedSchemaRegistry.inMemory();
+        api = MockApiServer.start(new PatientClient());
+        client = api.client();
         try (InputStream in = ClusterMirrorTest.class.getResourceAsStream("/crds/stash-crds.yaml")) {
             client.load(in).items().forEach(crd -> client.resource(crd).create());
         }
+    }
+
+    @AfterAll
+    static void stopApi() {
+        api.close();
     }
 
     @BeforeEach

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -153,7 +154,9 @@ public final class FakeKubelet implements AutoCloseable {
                 }
                 write(ns, name, status);
                 if (script.is("Evicted", c)) {
-                    sleep(0.1);
+                    if (!sleep(0.1)) {
+                        return;
+                    }
                     status.setPhase("Failed");
                     status.setReason("Evicted");
                     status.setMessage("The node was low on resource: memory. Container " + c.getName()
@@ -164,7 +167,9 @@ public final class FakeKubelet implements AutoCloseable {
                 if (script.is("Never", c)) {
                     return;
                 }
-                sleep(Double.parseDouble(env(c, "STEP_SLEEP", "0")));
+                if (!sleep(Double.parseDouble(env(c, "STEP_SLEEP", "0")))) {
+                    return; // closed: a stopped kubelet writes nothing more
+                }
                 int exit = Integer.parseInt(env(c, "STEP_EXIT", "0"));
                 String message = env(c, "STEP_MESSAGE", null);
                 String reason = exit == 0 ? "Completed" : "Error";
@@ -226,19 +231,28 @@ public final class FakeKubelet implements AutoCloseable {
         return Instant.now().toString();
     }
 
-    private static void sleep(double seconds) {
+    /** False when interrupted (the kubelet is closing). */
+    private static boolean sleep(double seconds) {
         try {
             Thread.sleep((long) (seconds * 1000));
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
+    /** Stops watching, interrupts the pods being played and waits for them, so nothing writes after the close. */
     @Override
     public void close() {
         if (informer != null) {
             informer.stop();
         }
         workers.shutdownNow();
+        try {
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.stashflow.reporter.events.SignalKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,8 +18,9 @@ import java.util.TreeMap;
 
 /**
  * Everything the reporter knows about one session: the request, every distinct step outcome (by
- * {@code outcomeId}), plan rejections, and the conditions the reporter's own workers reported (metrics pushed,
- * deadline, agent silence, history). The session's status is a function of these facts
+ * {@code outcomeId}), plan rejections, the conditions the reporter's own workers reported (metrics pushed,
+ * deadline, agent silence, history), and whether a retry of the session was requested. The session's status is a
+ * function of these facts
  * ({@link StatusProjector}); keeping facts rather than a folded status is what makes the result independent of the
  * order and duplication of the input.
  *
@@ -27,11 +29,17 @@ import java.util.TreeMap;
  */
 public final class SessionFacts {
 
+    /** Earliest first; the retry session's name (message) breaks ties, so the choice does not depend on arrival. */
+    private static final Comparator<ReporterSignal> EARLIEST_RETRY = Comparator
+            .comparing(ReporterSignal::getAt)
+            .thenComparing(s -> s.getMessage() == null ? "" : s.getMessage());
+
     private final SessionKey key;
     private SessionRequested request;
     private final TreeMap<String, StepOutcome> outcomes = new TreeMap<>();
     private final TreeMap<String, PlanRejected> rejections = new TreeMap<>();
     private final TreeMap<String, ReporterSignal> signals = new TreeMap<>();
+    private ReporterSignal retry;
     private String finalPhase;
     private String finalDuration;
     private SessionStatus lastStatus;
@@ -74,11 +82,19 @@ public final class SessionFacts {
 
     /**
      * Upserts a condition signal by condition type. A signal older than the one held is ignored, so a redelivered
-     * "MetricsPushed=False" cannot overwrite a later "True".
+     * "MetricsPushed=False" cannot overwrite a later "True". A RETRIED signal marks the session retried; of several,
+     * the earliest counts (Stash's {@code retried} and {@code nextRetry} are write-once).
      *
      * @return whether this changed anything
      */
     public boolean addSignal(ReporterSignal signal) {
+        if (signal.getKind() == SignalKind.RETRIED) {
+            if (retry == null || EARLIEST_RETRY.compare(signal, retry) < 0) {
+                retry = signal;
+                return true;
+            }
+            return false;
+        }
         if (signal.getKind() == SignalKind.DELETE) {
             if (deletedAt == null) {
                 deletedAt = signal.getAt();
@@ -97,6 +113,20 @@ public final class SessionFacts {
 
     public SessionRequested request() {
         return request;
+    }
+
+    /** The RETRIED signal (a retry of this session was requested), or null. */
+    public ReporterSignal retry() {
+        return retry;
+    }
+
+    /**
+     * Whether anything but a retry mark is known. A retry mark alone (it can overtake the session's own facts, which
+     * travel on other partitions) says nothing about the session's phase, so it is kept but not reported.
+     */
+    public boolean knowsSession() {
+        return request != null || !outcomes.isEmpty() || !rejections.isEmpty() || !signals.isEmpty()
+                || lastStatus != null;
     }
 
     public Collection<StepOutcome> outcomes() {
@@ -164,7 +194,10 @@ public final class SessionFacts {
         this.pushRequestedAt = at;
     }
 
-    /** Latest time among the facts: the status's {@code updatedAt}, deterministic for a given set of facts. */
+    /**
+     * Latest time among the facts about the session's work (the retry mark, which comes after the work, is left
+     * out): what its duration counts to, deterministic for a given set of facts.
+     */
     public Instant latestFactTime() {
         Instant latest = request == null ? Instant.EPOCH : request.getRequestedAt();
         for (StepOutcome o : outcomes.values()) {
@@ -190,8 +223,12 @@ public final class SessionFacts {
 
     /** Fields for serialization by the store adapter. */
     public Snapshot snapshot() {
+        List<ReporterSignal> allSignals = new ArrayList<>(signals.values());
+        if (retry != null) {
+            allSignals.add(retry); // stored among the signals: the store format stays the same
+        }
         return new Snapshot(key, request, new ArrayList<>(outcomes.values()), new ArrayList<>(rejections.values()),
-                new ArrayList<>(signals.values()), finalPhase, finalDuration, lastStatus, deletedAt,
+                allSignals, finalPhase, finalDuration, lastStatus, deletedAt,
                 lastRepositoryOutcomeId, pushRequestedAt);
     }
 
@@ -201,7 +238,11 @@ public final class SessionFacts {
         s.outcomes().forEach(facts::addOutcome);
         s.rejections().forEach(facts::addRejection);
         for (ReporterSignal signal : s.signals()) {
-            facts.signals.put(signal.getConditionType(), signal);
+            if (signal.getKind() == SignalKind.RETRIED) {
+                facts.retry = signal;
+            } else {
+                facts.signals.put(signal.getConditionType(), signal);
+            }
         }
         facts.finalPhase = s.finalPhase();
         facts.finalDuration = s.finalDuration();

@@ -50,6 +50,9 @@ import java.util.TreeMap;
  *       (documented departure).</li>
  *   <li>When two outcomes speak about the same thing (retries, a re-created pod), the one with the highest attempt
  *       wins, then terminal over STARTED, then the later observation, then the larger outcome id.</li>
+ *   <li>A retry of the session requested by the planner (a {@code SessionRequested} naming it in {@code retryOf},
+ *       relayed as a RETRIED signal) sets {@code retried=true} and {@code nextRetry} = when the retry was requested,
+ *       which is when it was due. The phase and duration stay as they were.</li>
  * </ul>
  */
 public final class StatusProjector {
@@ -93,7 +96,10 @@ public final class StatusProjector {
     public static Projection project(SessionFacts facts, Settings settings) {
         SessionKind kind = facts.key().getKind();
         boolean backup = kind == SessionKind.BACKUP;
-        Instant updatedAt = facts.latestFactTime();
+        // times of the session's work; a later retry mark moves updatedAt but not what the work took
+        Instant workedUntil = facts.latestFactTime();
+        ReporterSignal retry = facts.retry();
+        Instant updatedAt = retry != null && retry.getAt().isAfter(workedUntil) ? retry.getAt() : workedUntil;
         Instant createdAt = createdAt(facts);
 
         int expectedTargets = 1;
@@ -142,7 +148,7 @@ public final class StatusProjector {
         boolean completed = PhaseCalculator.isCompleted(kind, sessionConditions, targets, expectedTargets);
         if (!settings.metricsEnabled() && completed && !Conditions.has(sessionConditions, METRICS_PUSHED)) {
             sessionConditions = Conditions.upsert(sessionConditions, Conditions.of(METRICS_PUSHED, true,
-                    SUCCESSFULLY_PUSHED_METRICS, "Successfully pushed metrics.", updatedAt));
+                    SUCCESSFULLY_PUSHED_METRICS, "Successfully pushed metrics.", workedUntil));
         }
         sessionConditions = Conditions.sorted(sessionConditions);
 
@@ -152,7 +158,7 @@ public final class StatusProjector {
             phase = facts.finalPhase();
             duration = facts.finalDuration();
         } else if (Phases.isFinal(phase)) {
-            Duration elapsed = Duration.between(createdAt, updatedAt);
+            Duration elapsed = Duration.between(createdAt, workedUntil);
             duration = GoDuration.roundedToSeconds(elapsed.isNegative() ? Duration.ZERO : elapsed);
         }
 
@@ -168,8 +174,8 @@ public final class StatusProjector {
                 .setTargets(targets)
                 .setConditions(sessionConditions)
                 .setSessionDeadline(deadline)
-                .setRetried(facts.lastStatus() == null ? null : facts.lastStatus().getRetried())
-                .setNextRetry(facts.lastStatus() == null ? null : facts.lastStatus().getNextRetry())
+                .setRetried(retry == null ? null : Boolean.TRUE)
+                .setNextRetry(retry == null ? null : retry.getAt())
                 .setCreatedAt(createdAt)
                 .setUpdatedAt(updatedAt)
                 .build();

@@ -20,7 +20,8 @@ import org.apache.kafka.streams.state.Stores;
  *        │        tombstones ──► session-status;  DELETE / BackupHistoryCleaned signals ──► reporter-signals
  *        │ update by repository ──► reporter-repository-updates ──► [repositories store] ──► repository-status
  *        │ MetricsPushRequest ──► reporter-metrics-pushes ──► (MetricsPusher, outside the transaction)
- *        └ MetricFamilyState ──► reporter-metric-families (compacted) ──► (ScrapeView)
+ *        │ MetricFamilyState ──► reporter-metric-families (compacted) ──► (ScrapeView)
+ *        └ RETRIED signal (a SessionRequested with retryOf), keyed by the retried session ──► reporter-signals
  * </pre>
  *
  * The Pushgateway push is a side effect and cannot be part of a Kafka transaction, so the aggregator only computes
@@ -84,6 +85,8 @@ public final class ReporterTopology {
                 serdes.pushRequest.serializer(), "aggregator");
         topology.addSink(SessionAggregator.TO_FAMILIES, names.metricFamilies(), strings.serializer(),
                 serdes.familyState.serializer(), "aggregator");
+        topology.addSink(SessionAggregator.TO_SIGNALS, names.signals(), strings.serializer(), serdes.signal.serializer(),
+                "aggregator");
 
         // history: keyed by invoker, so every session of one invoker is in one task
         topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DEFINITIONS_STORE), strings,

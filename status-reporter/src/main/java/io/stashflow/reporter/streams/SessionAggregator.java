@@ -49,6 +49,10 @@ import org.slf4j.LoggerFactory;
  * ({@link StatusProjector}) and emits what changed: the status (one record per change), the Repository update,
  * and, once the session's work is complete, its metrics. A wall-clock punctuator sweeps sessions past their deadline
  * or whose agent went silent ({@link SweepPolicy}).
+ *
+ * <p>A {@code SessionRequested} with {@code retryOf} (the planner retrying a failed session) is also relayed, as a
+ * RETRIED signal keyed by the failed session, to {@code reporter-signals}: the failed session's facts live under its
+ * own key, possibly in another task, and reach this processor again from there.
  */
 final class SessionAggregator implements Processor<String, Object, String, Object> {
 
@@ -59,6 +63,7 @@ final class SessionAggregator implements Processor<String, Object, String, Objec
     static final String TO_REPOSITORY = "to-repository-updates";
     static final String TO_PUSHES = "to-metrics-pushes";
     static final String TO_FAMILIES = "to-metric-families";
+    static final String TO_SIGNALS = "to-signals";
 
     private final ReporterTopology.Settings settings;
     private ProcessorContext<String, Object> context;
@@ -104,6 +109,9 @@ final class SessionAggregator implements Processor<String, Object, String, Objec
             boolean changed;
             if (value instanceof SessionRequested r) {
                 changed = facts.addRequest(r);
+                if (changed) {
+                    relayRetry(key, r, record.timestamp());
+                }
             } else if (value instanceof StepOutcome o) {
                 changed = facts.addOutcome(o);
             } else if (value instanceof PlanRejected p) {
@@ -117,12 +125,34 @@ final class SessionAggregator implements Processor<String, Object, String, Objec
                 LOG.debug("duplicate input for {} ignored", storeKey);
                 return;
             }
-            if (facts.deleted()) {
+            if (facts.deleted() || !facts.knowsSession()) {
                 store.put(storeKey, facts);
                 return;
             }
             update(storeKey, facts);
         }
+    }
+
+    /** Tells the session a retry names (same cluster and namespace) that it was retried, at the retry's request time. */
+    private void relayRetry(SessionKey retryKey, SessionRequested retry, long timestamp) {
+        String retried = retry.getRetryOf();
+        if (retried == null || retried.isBlank()) {
+            return;
+        }
+        if (retried.equals(retryKey.getName())) {
+            LOG.warn("session {} names itself in retryOf; not marked retried", retryKey.getName());
+            return;
+        }
+        ReporterSignal signal = ReporterSignal.newBuilder()
+                .setKind(SignalKind.RETRIED)
+                .setSessionKind(retryKey.getKind().name())
+                .setMessage(retryKey.getName())
+                .setAt(retry.getRequestedAt())
+                .setSource("aggregator")
+                .build();
+        LOG.info("retry of session {} requested; marking it retried", retried);
+        forward(TO_SIGNALS, RecordKeys.of(retryKey.getCluster(), retryKey.getNamespace(), retried), signal,
+                ReporterSignal.class, Math.max(timestamp, 0));
     }
 
     private static SessionKey sessionKey(Object value) {

@@ -17,6 +17,8 @@ import io.stashflow.reporter.core.PhaseTableTest;
 import io.stashflow.reporter.core.RepositoryStatusMerger;
 import io.stashflow.reporter.core.SessionFacts;
 import io.stashflow.reporter.core.StatusProjector;
+import io.stashflow.reporter.events.ReporterSignal;
+import io.stashflow.reporter.events.SignalKind;
 import io.stashflow.service.http.ServiceHttpServer;
 import io.stashflow.service.metrics.ServiceMetrics;
 import java.net.InetSocketAddress;
@@ -124,6 +126,25 @@ class StatusApiTest {
         assertEquals(1, target.path("totalHosts").asInt());
         assertEquals("12.5 MiB", target.path("stats").get(0).path("snapshots").get(0).path("totalSize").asText());
         assertFalse(target.path("stats").get(0).has("error"), "empty fields are omitted, as Go's omitempty does");
+    }
+
+    @Test
+    void aRetriedSessionShowsRetriedAndNextRetryAsStashDoes() throws Exception {
+        SessionKey key = backupKey("pg-backup-3");
+        Session s = new Session(key);
+        SessionFacts facts = PhaseTableTest.facts(key, List.of(request(key, 200),
+                s.started(0, 0, "postgres-backup-16.1-0", StepRole.STEP, 201),
+                s.failed(0, 0, "postgres-backup-16.1-0", StepRole.STEP, 220, "Error", "dump failed"),
+                ReporterSignal.newBuilder().setKind(SignalKind.RETRIED).setSessionKind("BACKUP")
+                        .setMessage("pg-backup-4").setAt(Fixtures.at(500)).setSource("aggregator").build()));
+        facts.lastStatus(StatusProjector.project(facts, new StatusProjector.Settings(false)).status());
+        source.sessions.add(facts);
+
+        JsonNode status = json("/sessions/demo/pg-backup-3").path("status");
+        assertEquals("Failed", status.path("phase").asText());
+        assertTrue(status.path("retried").asBoolean());
+        assertEquals(StashJson.time(Fixtures.at(500)), status.path("nextRetry").asText());
+        assertFalse(json("/sessions/demo/pg-backup-1").path("status").has("retried"), "omitted when not retried");
     }
 
     @Test

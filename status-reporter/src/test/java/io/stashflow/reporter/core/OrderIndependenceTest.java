@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stashflow.events.SessionKey;
 import io.stashflow.events.SessionStatus;
 import io.stashflow.events.StepRole;
+import io.stashflow.reporter.Fixtures;
 import io.stashflow.reporter.Fixtures.Session;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
-/** Any order or duplication of the same inputs gives the same final status. */
+/** Any order or duplication of the same inputs, retry marks included, gives the same final status. */
 class OrderIndependenceTest {
 
     /** A session's inputs in the order the executor would emit them, and one permutation with duplicates. */
@@ -78,6 +79,12 @@ class OrderIndependenceTest {
         if (kind == 0 && targets > 1) {
             in.add(s.rejected(targets - 1, "Function missing", 5));
         }
+        boolean fails = kind == 1 || kind == 2 || kind == 4 || kind == 5 || kind == 6 || (kind == 0 && targets > 1);
+        if (fails) {
+            // the planner retried it (twice requested, as after a planner restart): the earliest request counts
+            in.add(RetriedSessionTest.retried(key, "prop-retry-b", 1600));
+            in.add(RetriedSessionTest.retried(key, "prop-retry-a", 1500));
+        }
         java.util.Random random = new java.util.Random(seed);
         List<Object> delivered = new ArrayList<>(in);
         int duplicates = random.nextInt(in.size() + 1);
@@ -120,5 +127,8 @@ class OrderIndependenceTest {
         boolean rejected = kind == 0 && targets > 1;
         String expected = kind == 3 || (kind == 0 && !rejected) ? Phases.SUCCEEDED : Phases.FAILED;
         assertEquals(expected, status.getPhase(), "scenario " + name);
+        boolean retried = expected.equals(Phases.FAILED);
+        assertEquals(retried ? Boolean.TRUE : null, status.getRetried(), "scenario " + name);
+        assertEquals(retried ? Fixtures.at(1500) : null, status.getNextRetry(), "scenario " + name);
     }
 }

@@ -28,6 +28,8 @@ import io.stashflow.reporter.core.PhaseTableTest;
 import io.stashflow.reporter.core.RepositoryStatusMerger;
 import io.stashflow.reporter.core.SessionFacts;
 import io.stashflow.reporter.core.StatusProjector;
+import io.stashflow.reporter.events.ReporterSignal;
+import io.stashflow.reporter.events.SignalKind;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -167,6 +169,32 @@ class StatusWriteBackTest {
         assertEquals(2, status.get("snapshotsRemovedOnLastCleanup"));
         assertEquals("2026-01-10T02:00:00Z", status.get("lastBackupTime"));
         assertEquals("2026-01-10T02:00:00Z", status.get("firstBackupTime"));
+    }
+
+    @Test
+    void aRetriedSessionGetsStashsRetriedAndNextRetry() {
+        SessionKey key = backupKey("pg-backup-retried");
+        create(StatusWriteBack.STASH_V1BETA1, "BackupSession", key.getName(), Map.of("invoker",
+                Map.of("apiGroup", "stash.appscode.com", "kind", "BackupConfiguration", "name", "pg-backup")));
+        Session s = new Session(key);
+        SessionFacts facts = PhaseTableTest.facts(key, List.of(request(key, 0),
+                s.started(0, 0, "postgres-backup-16.1-0", StepRole.STEP, 1),
+                s.failed(0, 0, "postgres-backup-16.1-0", StepRole.STEP, 20, "Error", "dump failed")));
+        facts.addSignal(PhaseTableTest.metricsPushed(key, true, 60));
+        String recordKey = RecordKeys.of(key);
+        writeBack.applySession(recordKey, StatusProjector.project(facts, new StatusProjector.Settings(true)).status());
+        Map<String, Object> failed = status(get(StatusWriteBack.STASH_V1BETA1, "BackupSession", key.getName()));
+        assertEquals("Failed", failed.get("phase"));
+        assertNull(failed.get("retried"));
+
+        facts.addSignal(ReporterSignal.newBuilder().setKind(SignalKind.RETRIED).setSessionKind("BACKUP")
+                .setMessage("pg-backup-1768010700").setAt(Fixtures.at(300)).setSource("aggregator").build());
+        writeBack.applySession(recordKey, StatusProjector.project(facts, new StatusProjector.Settings(true)).status());
+        Map<String, Object> retried = status(get(StatusWriteBack.STASH_V1BETA1, "BackupSession", key.getName()));
+        assertEquals(Boolean.TRUE, retried.get("retried"));
+        assertEquals(io.stashflow.reporter.api.StashJson.time(Fixtures.at(300)), retried.get("nextRetry"));
+        assertEquals("Failed", retried.get("phase"));
+        assertEquals("1m0s", retried.get("sessionDuration"));
     }
 
     @Test

@@ -293,6 +293,85 @@ class ReporterTopologyTest {
         assertNull(null);
     }
 
+    /** Every status record emitted so far, per session key (tombstones left out). */
+    Map<String, List<SessionStatus>> statusesBySession() {
+        Map<String, List<SessionStatus>> out = new java.util.HashMap<>();
+        for (KeyValue<String, SessionStatus> kv : status.readKeyValuesToList()) {
+            if (kv.value != null) {
+                out.computeIfAbsent(kv.key, k -> new ArrayList<>()).add(kv.value);
+            }
+        }
+        return out;
+    }
+
+    /** The failed backup of {@code failed}: one step fails at 20s, metrics pushed at 30s. */
+    void failedBackup(SessionKey failed) {
+        Session s = new Session(failed);
+        pipe(request(failed, 0));
+        pipe(s.started(0, 0, "postgres-backup-16.1-0", StepRole.STEP, 1));
+        pipe(s.failed(0, 0, "postgres-backup-16.1-0", StepRole.STEP, 20, "Error", "dump failed"));
+        acknowledgePush(failed, 30);
+    }
+
+    /** The planner's retry of {@code failed}, requested at {@code atSeconds}. */
+    static SessionRequested retryOf(SessionKey failed, SessionKey retry, long atSeconds) {
+        return SessionRequested.newBuilder(request(retry, atSeconds)).setRequestedBy("retry")
+                .setRetryOf(failed.getName()).build();
+    }
+
+    @Test
+    void aRetryMarksTheFailedSessionRetriedAndTheRetryStartsAfresh() {
+        SessionKey failed = backupKey("pg-backup-1768010400");
+        failedBackup(failed);
+        SessionStatus before = last(statusesBySession().get(key(failed)));
+        assertEquals(Phases.FAILED, before.getPhase());
+        assertNull(before.getRetried());
+        assertNull(before.getNextRetry());
+        pushes.readKeyValuesToList();
+        signalsOut.readKeyValuesToList();
+
+        SessionKey retry = backupKey("pg-backup-1768010700");
+        pipe(retryOf(failed, retry, 300));
+
+        List<KeyValue<String, ReporterSignal>> relayed = signalsOut.readKeyValuesToList().stream()
+                .filter(kv -> kv.value.getKind() == SignalKind.RETRIED).toList();
+        assertEquals(1, relayed.size(), "one RETRIED signal, keyed by the failed session");
+        assertEquals(key(failed), relayed.get(0).key);
+        assertEquals(retry.getName(), relayed.get(0).value.getMessage());
+
+        Map<String, List<SessionStatus>> emitted = statusesBySession();
+        SessionStatus old = last(emitted.get(key(failed)));
+        assertEquals(Boolean.TRUE, old.getRetried());
+        assertEquals(at(300), old.getNextRetry());
+        assertEquals(Phases.FAILED, old.getPhase());
+        assertEquals(before.getSessionDuration(), old.getSessionDuration());
+        assertEquals(before.getConditions().toString(), old.getConditions().toString());
+
+        SessionStatus fresh = last(emitted.get(key(retry)));
+        assertEquals(Phases.PENDING, fresh.getPhase());
+        assertNull(fresh.getRetried());
+        assertNull(fresh.getNextRetry());
+        assertTrue(pushes.readKeyValuesToList().isEmpty(), "marking the failed session does not push its metrics again");
+
+        pipe(retryOf(failed, retry, 300)); // redelivered
+        assertTrue(statusesBySession().isEmpty(), "a redelivered retry changes nothing");
+    }
+
+    @Test
+    void aRetryThatOvertakesTheFailedSessionsFactsIsAppliedWhenTheyArrive() {
+        SessionKey failed = backupKey("pg-backup-1768011000");
+        SessionKey retry = backupKey("pg-backup-1768011300");
+        pipe(retryOf(failed, retry, 300));
+        assertNull(statusesBySession().get(key(failed)), "nothing to report about a session only named by a retry");
+
+        failedBackup(failed);
+        SessionStatus old = last(statusesBySession().get(key(failed)));
+        assertEquals(Phases.FAILED, old.getPhase());
+        assertEquals(Boolean.TRUE, old.getRetried());
+        assertEquals(at(300), old.getNextRetry());
+        assertEquals("30s", old.getSessionDuration(), "the retry is not counted in the failed session's duration");
+    }
+
     static SessionStatus last(List<SessionStatus> list) {
         assertFalse(list.isEmpty(), "no status emitted");
         return list.get(list.size() - 1);

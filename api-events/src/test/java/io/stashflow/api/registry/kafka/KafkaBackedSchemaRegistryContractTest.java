@@ -9,7 +9,12 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The port's contract on the embedded registry persisting to a Kafka topic on the test broker. */
+/**
+ * Runs {@link SchemaRegistryContract}, the port's whole contract, on {@link EmbeddedSchemaRegistry} persisting to a
+ * {@link KafkaSchemaLog} topic on the test broker: the tests are inherited, this class only supplies the registry.
+ * What the Kafka log adds (the topic's settings, a restarted or second instance on the same topic keeping ids and
+ * versions, concurrent writers, foreign records) is in {@link KafkaSchemaLogTest}.
+ */
 class KafkaBackedSchemaRegistryContractTest extends SchemaRegistryContract {
 
     private static EmbeddedSchemaRegistry registry;
