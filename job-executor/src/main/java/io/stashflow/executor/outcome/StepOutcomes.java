@@ -63,8 +63,16 @@ public final class StepOutcomes {
      * The step's own host stats; for the successful main container of a plan without update-status (Stash puts
      * update-status last, as the main container, so a main container of another role means there is none) a
      * Succeeded host with the container's duration, because nothing else would ever report the host.
+     *
+     * <p>A Task step that runs as an init container never speaks for the host, even when it wrote Stash's
+     * {@code output.json} (pvc-backup, pvc-restore and the catalog addons do): the steps after it still run, and
+     * update-status relays those stats when the pod is done. Reporting them here would end the session as soon as the
+     * restic step finished, before the rest of the pod (a restore's database load, update-status) had run.
      */
     static List<HostStats> hostStats(StepEvent event) {
+        if (event.step().init() && event.step().role() == StepRole.STEP) {
+            return List.of();
+        }
         if (!event.output().hostStats().isEmpty() || event.step().init()
                 || event.step().role() != StepRole.STEP
                 || event.state() != StepState.SUCCEEDED) {

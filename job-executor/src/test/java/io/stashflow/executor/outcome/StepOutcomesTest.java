@@ -125,6 +125,11 @@ class StepOutcomesTest {
         JobPlanned withUpdateStatus = TestPlans.plan("s-4").step(Step.ok("pvc-backup"))
                 .step(Step.ok("update-status").role(StepRole.UPDATE_STATUS)).build();
         List<PlanStep> usSteps = PlanStep.of(withUpdateStatus.getPod());
+        StepOutcome backup = StepOutcomes.of(new StepEvent(PlanIdentity.of(withUpdateStatus, 1), "pod", "uid",
+                usSteps.get(0), StepState.SUCCEEDED, 0, "Completed", null, start, start.plusSeconds(1),
+                StepOutputParser.parse(TestPlans.OUTPUT_JSON)), start.plusSeconds(2));
+        assertTrue(backup.getHostStats().isEmpty(), "pvc-backup's output.json is update-status's to report: the pod"
+                + " still runs");
         StepOutcome us = StepOutcomes.of(new StepEvent(PlanIdentity.of(withUpdateStatus, 1), "pod", "uid",
                 usSteps.get(1), StepState.SUCCEEDED, 0, "Completed", null, start, start.plusSeconds(1),
                 StepOutput.NONE), start.plusSeconds(2));
