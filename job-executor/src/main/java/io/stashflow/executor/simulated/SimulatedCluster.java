@@ -85,6 +85,10 @@ public final class SimulatedCluster {
     public record CreateResult(RunSnapshot run, boolean created) {
     }
 
+    /** A run was created: for whose plan, under which key, when. */
+    public record Creation(PlanIdentity identity, String key, Instant at) {
+    }
+
     /** Stops a watch. */
     public interface Watch extends AutoCloseable {
         @Override
@@ -99,7 +103,7 @@ public final class SimulatedCluster {
     private final Clock clock;
     private final ConcurrentHashMap<String, Run> runs = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
-    private final List<PlanIdentity> creations = Collections.synchronizedList(new ArrayList<>());
+    private final List<Creation> creations = Collections.synchronizedList(new ArrayList<>());
 
     /**
      * @param timers    where containers are timed (and watchers called); shared by any number of clusters
@@ -145,7 +149,7 @@ public final class SimulatedCluster {
         if (raced != null) {
             return new CreateResult(raced.snapshot(), false);
         }
-        creations.add(run.identity);
+        creations.add(new Creation(run.identity, key, run.createdAt));
         schedule(run, () -> startContainer(run, 0), 0);
         return new CreateResult(run.snapshot(), true);
     }
@@ -209,7 +213,7 @@ public final class SimulatedCluster {
     }
 
     /** Every run ever created, in creation order (the bench checks that no plan ran twice). */
-    public List<PlanIdentity> creations() {
+    public List<Creation> creations() {
         synchronized (creations) {
             return List.copyOf(creations);
         }

@@ -75,7 +75,8 @@ class SimulatedJobRuntimeTest {
         assertEquals(List.of("ApplyRetentionPolicy", "VerifyRepositoryIntegrity"),
                 status.output().repositoryResult().getActions().stream().map(a -> a.getName()).toList());
         assertTrue(status.output().repositoryResult().getActions().stream().allMatch(a -> a.getSucceeded()));
-        assertEquals(List.of(plan.getPlanId()), cluster.creations().stream().map(i -> i.planId()).toList());
+        assertEquals(List.of(plan.getPlanId()),
+                cluster.creations().stream().map(c -> c.identity().planId()).toList());
     }
 
     @Test
