@@ -332,7 +332,8 @@ public final class FleetBenchmark {
                     : (progress.dispatchedAt.toEpochMilli() - tick.at().toEpochMilli()) / 1e3;
             double allFinal = progress.finalAt == null ? Double.NaN
                     : (progress.finalAt.toEpochMilli() - tick.at().toEpochMilli()) / 1e3;
-            double planRate = expected.size() / ((observer.lastPlanAt.get() - observer.firstRequestAt.get()) / 1e3);
+            double planRate = observer.lastPlanAt.get() == 0 || observer.firstRequestAt.get() == 0 ? Double.NaN
+                    : observer.plansById.size() / ((observer.lastPlanAt.get() - observer.firstRequestAt.get()) / 1e3);
 
             int n = expected.size();
             out.println("timeline, from the tick (records read committed by one observer consumer):");
