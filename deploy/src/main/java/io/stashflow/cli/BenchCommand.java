@@ -36,7 +36,8 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Throughput and latency benchmarks. Run one of the subcommands.",
-        subcommands = {BenchCommand.Resolve.class, ExecutorBenchCommand.class, PlannerBenchCommand.class})
+        subcommands = {BenchCommand.Resolve.class, ExecutorBenchCommand.class, PlannerBenchCommand.class,
+            FleetBenchCommand.class})
 public final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

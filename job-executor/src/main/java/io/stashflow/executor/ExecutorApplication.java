@@ -73,9 +73,21 @@ public final class ExecutorApplication implements AutoCloseable {
      */
     public static ExecutorApplication start(ExecutorConfig config, ExecutorConfig.Mode mode, SchemaRegistry registry,
                                             Supplier<KubernetesClient> kubernetes, Clock clock) {
+        return start(config, mode, registry, kubernetes, clock, null);
+    }
+
+    /**
+     * Starts everything on a runtime made by the caller instead of the one {@link ExecutorConfig#runtime()} names
+     * (the simulated runtime of {@code stashflow bench fleet}). The application starts, uses and closes it like its
+     * own. Without the mirror no Kubernetes client is made.
+     *
+     * @param runtime the runtime plans run on, not started yet; null for the configured one
+     */
+    public static ExecutorApplication start(ExecutorConfig config, ExecutorConfig.Mode mode, SchemaRegistry registry,
+                                            Supplier<KubernetesClient> kubernetes, Clock clock, JobRuntime runtime) {
         ExecutorApplication app = new ExecutorApplication();
         try {
-            app.startAll(config, mode, registry, kubernetes, clock);
+            app.startAll(config, mode, registry, kubernetes, clock, runtime);
             return app;
         } catch (RuntimeException e) {
             app.close();
@@ -84,7 +96,7 @@ public final class ExecutorApplication implements AutoCloseable {
     }
 
     private void startAll(ExecutorConfig config, ExecutorConfig.Mode mode, SchemaRegistry registry,
-                          Supplier<KubernetesClient> kubernetes, Clock clock) {
+                          Supplier<KubernetesClient> kubernetes, Clock clock, JobRuntime given) {
         String service = mode == ExecutorConfig.Mode.AGENT ? "agent" : "executor";
         String source = EventTypes.source(service, config.cluster());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
@@ -98,16 +110,22 @@ public final class ExecutorApplication implements AutoCloseable {
             TopicBootstrap.ensure(admin, specs, 30_000);
         }
 
+        boolean kubernetesRuntime = given == null && config.runtime().equals(ExecutorConfig.KUBERNETES);
         KubernetesClient client = null;
-        if (config.runtime().equals(ExecutorConfig.KUBERNETES) || config.mirror()) {
+        if (kubernetesRuntime || config.mirror()) {
             client = kubernetes.get();
             toClose.add(client);
         }
-        JobRuntime runtime = config.runtime().equals(ExecutorConfig.KUBERNETES)
-                ? new KubernetesJobRuntime(client, new KubernetesRuntimeSettings(config.cluster(),
-                        config.namespace().orElse(null), config.thresholds(), config.checkInterval(),
-                        Duration.ofSeconds(30), Duration.ofMinutes(10)), clock)
-                : new LocalProcessRuntime(localSettings(config), clock);
+        JobRuntime runtime;
+        if (given != null) {
+            runtime = given;
+        } else if (kubernetesRuntime) {
+            runtime = new KubernetesJobRuntime(client, new KubernetesRuntimeSettings(config.cluster(),
+                    config.namespace().orElse(null), config.thresholds(), config.checkInterval(),
+                    Duration.ofSeconds(30), Duration.ofMinutes(10)), clock);
+        } else {
+            runtime = new LocalProcessRuntime(localSettings(config), clock);
+        }
 
         ServiceMetrics metrics = new ServiceMetrics("stashflow_executor_");
         KafkaProducer<String, StepOutcome> outcomes = AgentKafkaClients.outcomeProducer(config.bootstrapServers(),
@@ -164,7 +182,7 @@ public final class ExecutorApplication implements AutoCloseable {
         toClose.add(http);
         http.start();
         LOG.info("{} for cluster {} started: runtime {}, limits {}, http {}:{}", service, config.cluster(),
-                config.runtime(), config.limits(), config.httpHost(), http.port());
+                runtime.kind(), config.limits(), config.httpHost(), http.port());
     }
 
     private static LocalRuntimeSettings localSettings(ExecutorConfig config) {

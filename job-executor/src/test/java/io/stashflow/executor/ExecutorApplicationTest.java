@@ -14,6 +14,9 @@ import io.stashflow.events.StepRole;
 import io.stashflow.events.StepState;
 import io.stashflow.executor.agent.AgentKafkaClients;
 import io.stashflow.executor.config.ExecutorConfig;
+import io.stashflow.executor.simulated.SimulatedCluster;
+import io.stashflow.executor.simulated.SimulatedJobRuntime;
+import io.stashflow.executor.simulated.StepBehaviours;
 import io.stashflow.executor.testing.TestPlans;
 import io.stashflow.executor.testing.TestPlans.Step;
 import io.stashflow.service.config.ConfigReader;
@@ -28,6 +31,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -38,7 +43,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The wired service on the local runtime: topics created, a plan run, outcomes written, HTTP endpoints up. */
+/**
+ * The wired service on the local runtime: topics created, a plan run, outcomes written, HTTP endpoints up; and the
+ * agent on a runtime handed in (the simulated one).
+ */
 @Tag("integration")
 class ExecutorApplicationTest {
 
@@ -100,6 +108,53 @@ class ExecutorApplicationTest {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertEquals("[\n]\n", queue);
             assertTrue(kafka.topics().contains(config.topics().rejected()), "topics are created when missing");
+        }
+    }
+
+    @Test
+    void anAgentOnAGivenRuntimeRunsPlansThereAndMakesNoKubernetesClient() throws Exception {
+        KafkaTestCluster kafka = KafkaTestCluster.shared();
+        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.inMemory();
+        String prefix = KafkaTestCluster.uniqueName("sim");
+        ExecutorConfig config = ExecutorConfig.read(ConfigReader.of("agent", Map.of(
+                "bootstrap-servers", kafka.bootstrapServers(), "cluster-id", "fleet-1", "topic-prefix", prefix,
+                "mirror", "false", "http-port", "0", "partitions", "1"),
+                Map.of(), Optional.empty()), ExecutorConfig.Mode.AGENT, Map.of());
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
+        SimulatedCluster simulated = new SimulatedCluster(timers,
+                StepBehaviours.succeedAfter(Duration.ofMillis(10), 0), Clock.systemUTC());
+        try (ExecutorApplication app = ExecutorApplication.start(config, ExecutorConfig.Mode.AGENT, registry,
+                () -> {
+                    throw new AssertionError("a given runtime without the mirror needs no Kubernetes client");
+                }, Clock.systemUTC(),
+                new SimulatedJobRuntime(simulated, "fleet-1", Duration.ofMillis(100), Clock.systemUTC()))) {
+            JobPlanned plan = TestPlans.plan("sim-1").cluster("fleet-1")
+                    .step(Step.ok("pg-backup"))
+                    .step(Step.ok("update-status").role(StepRole.UPDATE_STATUS))
+                    .build();
+            try (KafkaProducer<String, JobPlanned> producer = new KafkaProducer<>(
+                    AgentKafkaClients.producerProperties(kafka.bootstrapServers(), "planner", Map.of()),
+                    new StringSerializer(), ConfluentAvroSerde.forValues(registry, JobPlanned.class))) {
+                producer.send(new ProducerRecord<>(config.topics().jobs("fleet-1"), RecordKeys.of(plan.getSessionKey()),
+                        plan)).get(10, TimeUnit.SECONDS);
+            }
+            try (KafkaConsumer<String, StepOutcome> consumer = new KafkaConsumer<>(
+                    kafka.consumerProperties(KafkaTestCluster.uniqueName("outcomes")), new StringDeserializer(),
+                    ConfluentAvroSerde.forValues(registry, StepOutcome.class))) {
+                consumer.subscribe(List.of(config.topics().stepOutcomes()));
+                long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                List<String> seen = new java.util.ArrayList<>();
+                while (seen.size() < 4 && System.nanoTime() < end) {
+                    for (var r : consumer.poll(Duration.ofMillis(200))) {
+                        seen.add(r.value().getContainerName() + ":" + r.value().getState());
+                    }
+                }
+                assertEquals(List.of("pg-backup-0:STARTED", "pg-backup-0:SUCCEEDED", "update-status-1:STARTED",
+                        "update-status-1:SUCCEEDED"), seen);
+            }
+            assertEquals(1, simulated.creations().size(), "one simulated run for the plan");
+        } finally {
+            timers.shutdownNow();
         }
     }
 }

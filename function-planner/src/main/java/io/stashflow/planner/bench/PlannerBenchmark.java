@@ -9,7 +9,6 @@ import io.stashflow.events.InvokerRef;
 import io.stashflow.events.PlanRejected;
 import io.stashflow.events.SessionKind;
 import io.stashflow.events.SessionRequested;
-import io.stashflow.planner.definitions.DefinitionFiles;
 import io.stashflow.planner.definitions.DefinitionsView;
 import io.stashflow.planner.topology.PlannerListener;
 import io.stashflow.planner.topology.PlannerSerdes;
@@ -18,8 +17,6 @@ import io.stashflow.service.streams.StreamsRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,14 +43,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * {@code stashflow bench planner}: how many sessions per second the planner turns into {@code JobPlanned}, next to a
@@ -188,23 +181,9 @@ public final class PlannerBenchmark {
         String outTopic = prefix + ".pass-through-out";
         createTopics(Map.of(in, false, outTopic, false));
         double produced = produceSessions(in, prefix, records, serdes, null, null);
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .to(outTopic, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-        Properties properties = streamsProperties(prefix + "-pass-through");
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), properties)) {
-            long[] running = new long[1];
-            streams.setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.RUNNING && running[0] == 0) {
-                    running[0] = System.nanoTime();
-                }
-            });
-            streams.start();
-            long done = awaitRecords(outTopic, records, Duration.ofMinutes(10), null);
-            double seconds = (done - running[0]) / 1e9;
-            streams.close(Duration.ofSeconds(30));
-            return new double[] {produced, records / seconds};
-        }
+        PassThroughBaseline.Result copied = PassThroughBaseline.copy(bootstrapServers,
+                streamsProperties(prefix + "-pass-through"), in, outTopic, records, Duration.ofMinutes(10));
+        return new double[] {produced, copied.perSecond()};
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -318,73 +297,15 @@ public final class PlannerBenchmark {
 
     /** The catalog's postgres backup Function and Task, Repositories, AppBindings and BackupConfigurations. */
     static String world() {
-        StringBuilder yaml = new StringBuilder();
-        for (int n = 0; n < NAMESPACES; n++) {
-            yaml.append("""
-                    apiVersion: stash.appscode.com/v1alpha1
-                    kind: Repository
-                    metadata: {name: s3-repo, namespace: bench-%d}
-                    spec:
-                      backend:
-                        s3: {endpoint: s3.amazonaws.com, bucket: bench, region: us-east-1, prefix: /bench/%d}
-                        storageSecretName: s3-secret
-                    ---
-                    """.formatted(n, n));
-        }
-        for (int i = 0; i < CONFIGS; i++) {
-            int n = i % NAMESPACES;
-            yaml.append("""
-                    apiVersion: appcatalog.appscode.com/v1alpha1
-                    kind: AppBinding
-                    metadata: {name: pg-%d, namespace: bench-%d}
-                    spec:
-                      type: kubedb.com/postgres
-                      version: "16.1"
-                      clientConfig: {service: {name: pg-%d, port: 5432, scheme: postgresql}}
-                      secret: {name: pg-%d-auth}
-                      parameters:
-                        stash:
-                          addon:
-                            backupTask: {name: postgres-backup-16.1, params: [{name: args, value: --clean}]}
-                    ---
-                    apiVersion: stash.appscode.com/v1beta1
-                    kind: BackupConfiguration
-                    metadata: {name: pg-backup-%d, namespace: bench-%d}
-                    spec:
-                      schedule: "0 3 * * *"
-                      task: {params: [{name: user, value: postgres}]}
-                      repository: {name: s3-repo}
-                      target: {ref: {apiVersion: appcatalog.appscode.com/v1alpha1, kind: AppBinding, name: pg-%d}}
-                      retentionPolicy: {name: keep, keepLast: 5, prune: true}
-                      timeOut: 1h
-                    ---
-                    """.formatted(i, n, i, i, i, n, i));
-        }
-        return yaml.toString();
+        return BenchDefinitions.postgresWorld(CONFIGS, NAMESPACES, "0 3 * * *");
     }
 
     private void publishDefinitions(Topics topics, PlannerSerdes serdes) throws IOException, InterruptedException,
             ExecutionException {
-        DefinitionFiles files = new DefinitionFiles(CLUSTER);
-        List<DefinitionFiles.FileContent> contents = new ArrayList<>();
-        for (String file : List.of("postgres-backup-function.yaml", "postgres-backup-task.yaml")) {
-            Path path = catalog.resolve(file);
-            contents.add(files.read(path, Files.readAllBytes(path)));
-        }
-        contents.add(files.read(Path.of("bench-world.yaml"), world().getBytes(StandardCharsets.UTF_8)));
         try (KafkaProducer<String, Definition> producer = new KafkaProducer<>(producerSettings(),
                 new StringSerializer(), serdes.definition().serializer())) {
-            for (DefinitionFiles.FileContent content : contents) {
-                if (!content.problems().isEmpty()) {
-                    throw new IllegalStateException("bench definitions do not parse: " + content.problems().get(0)
-                            .message());
-                }
-                for (DefinitionFiles.Document d : content.documents()) {
-                    producer.send(new ProducerRecord<>(topics.definitions(), d.key(), Definition.newBuilder()
-                            .setCluster(CLUSTER).setApiVersion(d.kind().apiVersion()).setKind(d.kind().kind())
-                            .setNamespace(d.namespace()).setName(d.name()).setDocument(d.json())
-                            .setSource(content.file().toString()).setObservedAt(Instant.now()).build()));
-                }
+            for (BenchDefinitions.Keyed d : BenchDefinitions.of(catalog, CLUSTER, world(), Instant.now())) {
+                producer.send(new ProducerRecord<>(topics.definitions(), d.key(), d.definition()));
             }
             producer.flush();
         }
@@ -447,28 +368,15 @@ public final class PlannerBenchmark {
      * @return {@code System.nanoTime()} when the last one was read
      */
     private long awaitRecords(String topic, int count, Duration timeout, String failOn) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer("await")) {
-            List<String> topics = failOn == null ? List.of(topic) : List.of(topic, failOn);
-            consumer.subscribe(topics);
-            long seen = 0;
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-                    if (record.topic().equals(failOn)) {
-                        PlanRejected rejected = ConfluentAvroSerde.forValues(registry, PlanRejected.class)
-                                .deserialize(record.topic(), record.value());
-                        throw new IllegalStateException("the planner rejected a bench session: "
-                                + rejected.getReason());
-                    }
-                    seen++;
-                }
-                if (seen >= count) {
-                    return System.nanoTime();
-                }
+        List<String> topics = failOn == null ? List.of(topic) : List.of(topic, failOn);
+        return PassThroughBaseline.awaitRecords(bootstrapServers, topics, record -> {
+            if (record.topic().equals(failOn)) {
+                PlanRejected rejected = ConfluentAvroSerde.forValues(registry, PlanRejected.class)
+                        .deserialize(record.topic(), record.value());
+                throw new IllegalStateException("the planner rejected a bench session: " + rejected.getReason());
             }
-            throw new IllegalStateException("only " + seen + " of " + count + " records arrived in " + topic
-                    + " within " + timeout);
-        }
+            return true;
+        }, count, timeout, topic);
     }
 
     private KafkaConsumer<String, byte[]> consumer(String purpose) {

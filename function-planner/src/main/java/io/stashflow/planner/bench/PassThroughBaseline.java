@@ -1,0 +1,103 @@
+package io.stashflow.planner.bench;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * The baseline every benchmark sets Stashflow's figures next to, on the same broker in the same run: a Kafka Streams
+ * application that copies records unchanged from one topic to another, with the settings it is given (the benchmarks
+ * pass the service's own: {@code exactly_once_v2}, stream threads, commit interval).
+ *
+ * <p>The input is written before the application starts; its rate is the records over the time from reaching
+ * RUNNING to the last copy being readable ({@code read_committed}).
+ */
+public final class PassThroughBaseline {
+
+    /** What one copy measured. */
+    public record Result(long records, double seconds) {
+        public double perSecond() {
+            return records / seconds;
+        }
+    }
+
+    private PassThroughBaseline() {
+    }
+
+    /**
+     * Copies {@code records} records from {@code in} to {@code out} (which must be empty) and measures it.
+     *
+     * @param streamsProperties the application's settings, application id included
+     * @throws IllegalStateException when not every copy is readable within {@code timeout}
+     */
+    public static Result copy(String bootstrapServers, Properties streamsProperties, String in, String out,
+                              long records, Duration timeout) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), streamsProperties)) {
+            long[] running = new long[1];
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING && running[0] == 0) {
+                    running[0] = System.nanoTime();
+                }
+            });
+            streams.start();
+            long done = awaitRecords(bootstrapServers, java.util.List.of(out), r -> true, records, timeout, out);
+            double seconds = (done - running[0]) / 1e9;
+            streams.close(Duration.ofSeconds(30));
+            return new Result(records, seconds);
+        }
+    }
+
+    /**
+     * Reads {@code topics} ({@code read_committed}, from the beginning, a group of its own) until {@code count}
+     * records were counted.
+     *
+     * @param counts whether a record counts; it may throw to end the wait (a rejection the run cannot survive)
+     * @param what   names what is awaited in the timeout message
+     * @return {@code System.nanoTime()} when the last one was read
+     * @throws IllegalStateException when fewer arrive within {@code timeout}
+     */
+    public static long awaitRecords(String bootstrapServers, Collection<String> topics,
+                                    Predicate<ConsumerRecord<String, byte[]>> counts, long count, Duration timeout,
+                                    String what) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, "await-" + System.nanoTime());
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(topics);
+            long seen = 0;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                    if (counts.test(record)) {
+                        seen++;
+                    }
+                }
+                if (seen >= count) {
+                    return System.nanoTime();
+                }
+            }
+            throw new IllegalStateException("only " + seen + " of " + count + " records arrived in " + what
+                    + " within " + timeout);
+        }
+    }
+}
