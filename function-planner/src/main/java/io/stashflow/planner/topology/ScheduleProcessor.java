@@ -265,6 +265,10 @@ final class ScheduleProcessor implements Processor<String, Definition, String, S
             }
             try (LogContext ignored = LogContext.cluster(entry.cluster())) {
                 fire(key, entry, now);
+            } catch (org.apache.kafka.streams.errors.StreamsException e) {
+                // the task's own trouble (migrated, fenced, transaction timed out): Streams must see it and revive
+                // the task, which fires the due ticks again from the restored store; it is not this entry's fault
+                throw e;
             } catch (RuntimeException e) {
                 // one broken entry must not stop every other schedule of the task
                 nextDue.remove(key);
