@@ -126,6 +126,8 @@ public final class ExecutorApplication implements AutoCloseable {
                 consumer, ConfluentAvroSerde.forValues(registry, JobPlanned.class), rejected, outcomes, runtime, clock,
                 metrics, source);
         toClose.add(agent);
+        // the runtime reports its last steps when it closes: the publisher closes after it, the producer after that
+        toClose.add(toClose.indexOf(runtime), agent.publisher());
         agent.start();
 
         if (config.mirror()) {
