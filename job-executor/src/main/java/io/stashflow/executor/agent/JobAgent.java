@@ -222,7 +222,10 @@ public final class JobAgent implements AutoCloseable {
             LaunchResult result = runtime.launch(plan);
             consumedToCreated.record(System.nanoTime() - p.consumedAtNanos());
             launches.inc(Map.of("result", result.outcome().name().toLowerCase(java.util.Locale.ROOT)));
-            if (result.outcome() == LaunchResult.Outcome.ALREADY_REPORTED) {
+            if (result.outcome() == LaunchResult.Outcome.ALREADY_REPORTED
+                    || (result.outcome() == LaunchResult.Outcome.ADOPTED && ended(job.planId()))) {
+                // nothing runs for it any more: a run that ended before it was adopted (a plan delivered again after
+                // a restart) sends no further end notice, so its slot is freed here or never
                 scheduler.finished(job.planId());
             }
             offsets.done(p.partition(), p.offset());
@@ -249,6 +252,10 @@ public final class JobAgent implements AutoCloseable {
             pending.put(plan.getPlanId(), p);
             scheduler.retryLater(job, System.nanoTime() + settings.launchRetryDelay().toNanos());
         }
+    }
+
+    private boolean ended(String planId) {
+        return runtime.inFlight().stream().anyMatch(run -> run.ended() && run.identity().planId().equals(planId));
     }
 
     /** A plan that never became a run still ends its session: its first step fails, durably, before the commit. */
