@@ -62,6 +62,8 @@ public final class ExecutorApplication implements AutoCloseable {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private JobAgent agent;
     private ServiceHttpServer http;
+    private JobRuntime runtime;
+    private final List<KafkaProducer<?, ?>> producers = new ArrayList<>();
 
     private ExecutorApplication() {
     }
@@ -103,7 +105,7 @@ public final class ExecutorApplication implements AutoCloseable {
             client = kubernetes.get();
             toClose.add(client);
         }
-        JobRuntime runtime = config.runtime().equals(ExecutorConfig.KUBERNETES)
+        runtime = config.runtime().equals(ExecutorConfig.KUBERNETES)
                 ? new KubernetesJobRuntime(client, new KubernetesRuntimeSettings(config.cluster(),
                         config.namespace().orElse(null), config.thresholds(), config.checkInterval(),
                         Duration.ofSeconds(30), Duration.ofMinutes(10)), clock)
@@ -113,9 +115,11 @@ public final class ExecutorApplication implements AutoCloseable {
         KafkaProducer<String, StepOutcome> outcomes = AgentKafkaClients.outcomeProducer(config.bootstrapServers(),
                 registry, config.groupId(), Map.of());
         toClose.add(outcomes);
+        producers.add(outcomes);
         KafkaProducer<String, Rejected> rejectedProducer = AgentKafkaClients.rejectedProducer(config.bootstrapServers(),
                 registry, config.groupId(), Map.of());
         toClose.add(rejectedProducer);
+        producers.add(rejectedProducer);
         KafkaRejectedSink rejected = new KafkaRejectedSink(rejectedProducer, config.topics().rejected(), source,
                 Duration.ofSeconds(30));
         toClose.add(runtime);
@@ -232,6 +236,40 @@ public final class ExecutorApplication implements AutoCloseable {
 
     public int httpPort() {
         return http == null ? -1 : http.port();
+    }
+
+    /**
+     * Stops the way a killed process stops, for crash drills: the agent commits no further offset, a local runtime
+     * leaves its step processes running and its run records as they are ({@link LocalProcessRuntime#abandon()}), and
+     * outcomes the broker has not acknowledged yet are dropped. What a restarted executor then finds is what it would
+     * find after {@code kill -9}. A real shutdown uses {@link #close()}.
+     */
+    public void abandon() {
+        if (http != null) {
+            http.close();
+        }
+        if (agent != null) {
+            agent.abandon();
+        }
+        if (runtime instanceof LocalProcessRuntime local) {
+            local.abandon();
+        } else if (runtime != null) {
+            runtime.close(); // pods live on in the cluster; only the observation stops
+        }
+        for (KafkaProducer<?, ?> producer : producers) {
+            producer.close(Duration.ZERO); // unsent records fail instead of being flushed
+        }
+        List<AutoCloseable> handled = new ArrayList<>(producers);
+        handled.add(http);
+        handled.add(agent);
+        handled.add(runtime);
+        if (agent != null) {
+            agent.publisher().close(Duration.ZERO); // outcomes waiting for a retry go with the process
+            handled.add(agent.publisher());
+        }
+        toClose.removeIf(c -> handled.stream().anyMatch(h -> h == c));
+        producers.clear();
+        close();
     }
 
     @Override

@@ -82,6 +82,7 @@ public final class JobAgent implements AutoCloseable {
     private volatile List<JobScheduler.Waiting> waitingSnapshot = List.of();
     private volatile boolean running;
     private volatile boolean started;
+    private volatile boolean abandoned;
     private volatile long lastLoopMillis;
     private volatile Thread thread;
     private long lastQueueReport;
@@ -312,6 +313,9 @@ public final class JobAgent implements AutoCloseable {
     }
 
     private void commit() {
+        if (abandoned) {
+            return; // a killed process commits nothing more
+        }
         Map<TopicPartition, Long> committable = offsets.committable();
         if (committable.isEmpty()) {
             return;
@@ -404,6 +408,16 @@ public final class JobAgent implements AutoCloseable {
 
     public Optional<String> readinessProblem() {
         return started && running ? Optional.empty() : Optional.of("the agent is not running");
+    }
+
+    /**
+     * Stops consuming as a killed process would, for crash drills: no offset is committed any more (neither at the end
+     * of the loop nor when the partitions are revoked), so whatever was not committed before is read again by the
+     * next agent. A real shutdown uses {@link #close()}.
+     */
+    public void abandon() {
+        abandoned = true;
+        close();
     }
 
     /** Stops consuming and waits for the loop; the runtime and the producer are closed by whoever made them. */
