@@ -100,10 +100,14 @@ public final class DemoData {
         return false;
     }
 
-    /** Starts the Debian {@code prometheus-pushgateway} on 127.0.0.1:port, waiting until it answers. */
+    /**
+     * Starts the Debian {@code prometheus-pushgateway} on 127.0.0.1:port, waiting until it answers. It keeps what is
+     * pushed in memory only: Debian's build persists to {@code /var/lib/prometheus/pushgateway.data} by default, which
+     * would carry one run's metrics into the next (or into another user's gateway).
+     */
     public static Process startPushgateway(int port, Path log) throws IOException {
         Process process = new ProcessBuilder(List.of("prometheus-pushgateway",
-                "--web.listen-address=127.0.0.1:" + port))
+                "--web.listen-address=127.0.0.1:" + port, "--persistence.file="))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         long until = System.nanoTime() + 10_000_000_000L;

@@ -16,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * and {@code secrets/} unless another secrets directory is given), so stopping and starting the stack on the same
  * directory keeps every session, status and schema. The services are configured through the same validated settings
  * their own commands read; nothing here has behaviour of its own.
+ *
+ * <p>For fault drills and operations each service can be stopped and started again on its own
+ * ({@link #stop(Service)}, {@link #start(Service)}), the executor can be killed as {@code kill -9} would
+ * ({@link #crashExecutor()}), and the broker can be stopped and restarted on its data directory ({@link #stopBroker()},
+ * {@link #startBroker()}) while the services keep running.
  */
 public final class StandaloneStack implements AutoCloseable {
 
@@ -44,11 +47,38 @@ public final class StandaloneStack implements AutoCloseable {
     /** The cluster id of every standalone session, job and status. */
     public static final String CLUSTER = "standalone";
 
+    /** The services of the stack, each of which can be stopped and started again on its own. */
+    public enum Service {
+        PLANNER("planner"), EXECUTOR("executor"), REPORTER("reporter");
+
+        private final String id;
+
+        Service(String id) {
+            this.id = id;
+        }
+
+        /** The name its command and settings use ({@code planner}, {@code executor}, {@code reporter}). */
+        public String id() {
+            return id;
+        }
+
+        static Optional<Service> named(String id) {
+            for (Service s : values()) {
+                if (s.id.equals(id)) {
+                    return Optional.of(s);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
     private final Settings settings;
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private EmbeddedKafkaBroker broker;
     private SchemaRegistryHttpServer registryServer;
     private EmbeddedSchemaRegistry registry;
+    private ReporterService reporter;
+    private PlannerService planner;
+    private ExecutorApplication executor;
 
     /**
      * Where things live and listen.
@@ -66,11 +96,14 @@ public final class StandaloneStack implements AutoCloseable {
      * @param secretsDir        Secrets of the local runtime; empty: {@code <dataDir>/secrets}
      * @param localEntrypoints  extra {@code IMAGE=PROGRAM ARG...} entries of the local runtime
      * @param stashflowJar      the jar Stashflow's own image runs; empty: the jar this code runs from
+     * @param serviceSettings   further settings of one service, keyed {@code <service>.<setting>} (services
+     *                          {@code planner}, {@code executor}, {@code reporter}; settings as their own commands
+     *                          name them, e.g. {@code reporter.push-attempts}); they win over the stack's own
      */
     public record Settings(Path dataDir, Optional<Path> definitionsDir, String host, int kafkaPort, int controllerPort,
                            int registryPort, int statusPort, int plannerPort, int executorPort,
                            Optional<String> pushgatewayUrl, Optional<Path> secretsDir, List<String> localEntrypoints,
-                           Optional<Path> stashflowJar) {
+                           Optional<Path> stashflowJar, Map<String, String> serviceSettings) {
 
         public static final int KAFKA_PORT = 9092;
         public static final int CONTROLLER_PORT = 9093;
@@ -81,49 +114,81 @@ public final class StandaloneStack implements AutoCloseable {
 
         public Settings {
             localEntrypoints = List.copyOf(localEntrypoints);
+            serviceSettings = Map.copyOf(serviceSettings);
+            for (String key : serviceSettings.keySet()) {
+                int dot = key.indexOf('.');
+                if (dot < 1 || dot == key.length() - 1 || Service.named(key.substring(0, dot)).isEmpty()) {
+                    throw new IllegalArgumentException("service setting '" + key + "' is not <service>.<setting>"
+                            + " with service planner, executor or reporter");
+                }
+            }
         }
 
         /** DESIGN.md's defaults: everything on 127.0.0.1, Kafka 9092, registry 8081, status 8080. */
         public static Settings defaults(Path dataDir) {
             return new Settings(dataDir, Optional.empty(), "127.0.0.1", KAFKA_PORT, CONTROLLER_PORT, REGISTRY_PORT,
                     STATUS_PORT, PLANNER_PORT, EXECUTOR_PORT, Optional.empty(), Optional.empty(), List.of(),
-                    Optional.empty());
+                    Optional.empty(), Map.of());
         }
 
         public Settings withDefinitions(Path dir) {
             return new Settings(dataDir, Optional.of(dir), host, kafkaPort, controllerPort, registryPort, statusPort,
-                    plannerPort, executorPort, pushgatewayUrl, secretsDir, localEntrypoints, stashflowJar);
+                    plannerPort, executorPort, pushgatewayUrl, secretsDir, localEntrypoints, stashflowJar,
+                    serviceSettings);
         }
 
         public Settings withPorts(int kafka, int controller, int registry, int status, int planner, int executor) {
             return new Settings(dataDir, definitionsDir, host, kafka, controller, registry, status, planner, executor,
-                    pushgatewayUrl, secretsDir, localEntrypoints, stashflowJar);
+                    pushgatewayUrl, secretsDir, localEntrypoints, stashflowJar, serviceSettings);
         }
 
         public Settings withPushgateway(String url) {
             return new Settings(dataDir, definitionsDir, host, kafkaPort, controllerPort, registryPort, statusPort,
-                    plannerPort, executorPort, Optional.ofNullable(url), secretsDir, localEntrypoints, stashflowJar);
+                    plannerPort, executorPort, Optional.ofNullable(url), secretsDir, localEntrypoints, stashflowJar,
+                    serviceSettings);
         }
 
         public Settings withSecretsDir(Path dir) {
             return new Settings(dataDir, definitionsDir, host, kafkaPort, controllerPort, registryPort, statusPort,
                     plannerPort, executorPort, pushgatewayUrl, Optional.ofNullable(dir), localEntrypoints,
-                    stashflowJar);
+                    stashflowJar, serviceSettings);
         }
 
         public Settings withLocalEntrypoints(List<String> entries) {
             return new Settings(dataDir, definitionsDir, host, kafkaPort, controllerPort, registryPort, statusPort,
-                    plannerPort, executorPort, pushgatewayUrl, secretsDir, entries, stashflowJar);
+                    plannerPort, executorPort, pushgatewayUrl, secretsDir, entries, stashflowJar, serviceSettings);
         }
 
         public Settings withStashflowJar(Path jar) {
             return new Settings(dataDir, definitionsDir, host, kafkaPort, controllerPort, registryPort, statusPort,
-                    plannerPort, executorPort, pushgatewayUrl, secretsDir, localEntrypoints, Optional.ofNullable(jar));
+                    plannerPort, executorPort, pushgatewayUrl, secretsDir, localEntrypoints, Optional.ofNullable(jar),
+                    serviceSettings);
         }
 
         public Settings withHost(String address) {
             return new Settings(dataDir, definitionsDir, address, kafkaPort, controllerPort, registryPort, statusPort,
-                    plannerPort, executorPort, pushgatewayUrl, secretsDir, localEntrypoints, stashflowJar);
+                    plannerPort, executorPort, pushgatewayUrl, secretsDir, localEntrypoints, stashflowJar,
+                    serviceSettings);
+        }
+
+        /** One more setting of one service, e.g. {@code withServiceSetting(Service.REPORTER, "push-attempts", "30")}. */
+        public Settings withServiceSetting(Service service, String name, String value) {
+            Map<String, String> all = new LinkedHashMap<>(serviceSettings);
+            all.put(service.id() + "." + name, value);
+            return new Settings(dataDir, definitionsDir, host, kafkaPort, controllerPort, registryPort, statusPort,
+                    plannerPort, executorPort, pushgatewayUrl, secretsDir, localEntrypoints, stashflowJar, all);
+        }
+
+        /** The settings given for {@code service}, without the service prefix. */
+        Map<String, String> settingsOf(Service service) {
+            Map<String, String> own = new LinkedHashMap<>();
+            String prefix = service.id() + ".";
+            serviceSettings.forEach((key, value) -> {
+                if (key.startsWith(prefix)) {
+                    own.put(key.substring(prefix.length()), value);
+                }
+            });
+            return own;
         }
 
         public Path effectiveSecretsDir() {
@@ -192,39 +257,118 @@ public final class StandaloneStack implements AutoCloseable {
         Files.createDirectories(s.effectiveSecretsDir());
         Files.createDirectories(s.executorWorkDir());
 
-        broker = EmbeddedKafkaBroker.start(s.dataDir().resolve("kafka"), s.host(), s.kafkaPort(), s.controllerPort());
-        started.push(broker);
+        startBroker();
         progress.accept("kafka      " + s.bootstrapServers() + " (KRaft, data in " + s.dataDir().resolve("kafka") + ")");
 
         KafkaSchemaLog log = KafkaSchemaLog.open(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
                 s.bootstrapServers()), KafkaSchemaLog.DEFAULT_TOPIC, Duration.ofSeconds(30));
         registry = new EmbeddedSchemaRegistry(log);
-        started.push(registry);
         registryServer = SchemaRegistryHttpServer.start(registry, new InetSocketAddress(s.host(), s.registryPort()),
                 "--registry-port");
-        started.push(registryServer);
         progress.accept("registry   " + s.registryUrl() + " (Confluent REST API, schemas in topic "
                 + KafkaSchemaLog.DEFAULT_TOPIC + ")");
 
-        ReporterService reporter = new ReporterService(reporterConfig(), registry, Clock.systemUTC(), Map.of());
-        started.push(reporter);
-        reporter.start();
+        start(Service.REPORTER);
         progress.accept("reporter   status API and Stash metrics on " + s.statusUrl()
                 + s.pushgatewayUrl().map(u -> ", pushing to " + u).orElse(""));
-
-        PlannerService planner = PlannerService.start(plannerConfig(), registry, Map.of());
-        started.push(planner);
+        start(Service.PLANNER);
         progress.accept("planner    " + s.definitionsDir().map(d -> "definitions from " + d)
                 .orElse("no definitions directory") + ", health on http://" + s.host() + ":" + s.plannerPort());
-
-        ExecutorApplication executor = ExecutorApplication.start(executorConfig(), ExecutorConfig.Mode.EXECUTOR,
-                registry, () -> {
-                    throw new IllegalStateException("the standalone executor runs the local runtime only");
-                }, Clock.systemUTC());
-        started.push(executor);
+        start(Service.EXECUTOR);
         progress.accept("executor   local runtime in " + s.executorWorkDir() + ", secrets from "
                 + s.effectiveSecretsDir());
         LOG.info("standalone stack started in {}", s.dataDir());
+    }
+
+    /**
+     * Starts one service again after {@link #stop(Service)} or {@link #crashExecutor()}, with the same settings and
+     * state directory (a restart: it resumes from its committed offsets and its state). Fails when it runs.
+     */
+    public synchronized void start(Service service) {
+        if (running(service)) {
+            throw new IllegalStateException("the " + service.id() + " of this stack is running already");
+        }
+        switch (service) {
+            case REPORTER -> {
+                ReporterService started = new ReporterService(reporterConfig(), registry, Clock.systemUTC(), Map.of());
+                try {
+                    started.start();
+                } catch (RuntimeException e) {
+                    started.close();
+                    throw e;
+                }
+                reporter = started;
+            }
+            case PLANNER -> planner = PlannerService.start(plannerConfig(), registry, Map.of());
+            case EXECUTOR -> executor = ExecutorApplication.start(executorConfig(), ExecutorConfig.Mode.EXECUTOR,
+                    registry, () -> {
+                        throw new IllegalStateException("the standalone executor runs the local runtime only");
+                    }, Clock.systemUTC());
+        }
+        LOG.info("standalone {} started", service.id());
+    }
+
+    /** Stops one service gracefully, as its own command does on SIGTERM; the others keep running. */
+    public synchronized void stop(Service service) {
+        AutoCloseable part = switch (service) {
+            case REPORTER -> reporter;
+            case PLANNER -> planner;
+            case EXECUTOR -> executor;
+        };
+        switch (service) {
+            case REPORTER -> reporter = null;
+            case PLANNER -> planner = null;
+            case EXECUTOR -> executor = null;
+        }
+        closeQuietly(part);
+        LOG.info("standalone {} stopped", service.id());
+    }
+
+    /**
+     * Kills the executor the way {@code kill -9} would (see {@link ExecutorApplication#abandon()}): no final offset
+     * commit, step processes left running, unacknowledged outcomes dropped. For crash drills; start it again with
+     * {@link #start(Service)}.
+     */
+    public synchronized void crashExecutor() {
+        if (executor != null) {
+            executor.abandon();
+            executor = null;
+            LOG.info("standalone executor killed");
+        }
+    }
+
+    /** Whether the service runs (started and neither stopped nor crashed since). */
+    public synchronized boolean running(Service service) {
+        return switch (service) {
+            case REPORTER -> reporter != null;
+            case PLANNER -> planner != null;
+            case EXECUTOR -> executor != null;
+        };
+    }
+
+    /**
+     * Stops the Kafka broker (controlled shutdown) and leaves everything else running, as an outage of the broker
+     * looks to the services. {@link #startBroker()} brings it back on the same data directory and ports.
+     */
+    public synchronized void stopBroker() {
+        EmbeddedKafkaBroker running = broker;
+        broker = null;
+        closeQuietly(running);
+        LOG.info("standalone Kafka broker stopped");
+    }
+
+    /** Whether the broker runs (started and not stopped since). */
+    public synchronized boolean brokerRunning() {
+        return broker != null;
+    }
+
+    /** Starts the broker on the stack's data directory and ports, keeping every topic, offset and transaction. */
+    public synchronized void startBroker() throws IOException {
+        if (broker != null) {
+            throw new IllegalStateException("the Kafka broker of this stack is running already");
+        }
+        broker = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.host(), settings.kafkaPort(),
+                settings.controllerPort());
     }
 
     private Map<String, String> common() {
@@ -245,6 +389,7 @@ public final class StandaloneStack implements AutoCloseable {
         settings.definitionsDir().ifPresent(d -> flags.put("definitions-dir", d.toString()));
         settings.definitionsDir().ifPresent(d -> flags.put("definitions-poll-interval", "1s"));
         settings.pushgatewayUrl().ifPresent(u -> flags.put("pushgateway-url", u));
+        flags.putAll(settings.settingsOf(Service.PLANNER));
         return PlannerConfig.read(ConfigReader.of(PlannerConfig.SERVICE, flags, Map.of(), Optional.empty()), false);
     }
 
@@ -255,6 +400,7 @@ public final class StandaloneStack implements AutoCloseable {
         // one machine: deadlines and silent steps are noticed within seconds rather than half a minute
         flags.put("sweep-interval", "5s");
         settings.pushgatewayUrl().ifPresent(u -> flags.put("pushgateway-url", u));
+        flags.putAll(settings.settingsOf(Service.REPORTER));
         return ReporterConfig.read(ConfigReader.of(ReporterService.SERVICE, flags, Map.of(), Optional.empty()), false);
     }
 
@@ -270,6 +416,7 @@ public final class StandaloneStack implements AutoCloseable {
             flags.put("local-entrypoints", String.join(";", settings.localEntrypoints()));
         }
         settings.stashflowJar().ifPresent(j -> flags.put("stashflow-jar", j.toString()));
+        flags.putAll(settings.settingsOf(Service.EXECUTOR));
         return ExecutorConfig.read(ConfigReader.of("executor", flags, Map.of(), Optional.empty()),
                 ExecutorConfig.Mode.EXECUTOR, Map.of());
     }
@@ -287,16 +434,32 @@ public final class StandaloneStack implements AutoCloseable {
         return registry;
     }
 
+    /** The executor's service, while it runs (its agent, HTTP port); empty when stopped. */
+    public synchronized Optional<ExecutorApplication> executor() {
+        return Optional.ofNullable(executor);
+    }
+
     /** Stops the parts in the reverse order of their start: services first, the broker last. */
     @Override
-    public void close() {
-        while (!started.isEmpty()) {
-            AutoCloseable part = started.pop();
-            try {
-                part.close();
-            } catch (Exception e) {
-                LOG.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
-            }
+    public synchronized void close() {
+        for (Service service : List.of(Service.EXECUTOR, Service.PLANNER, Service.REPORTER)) {
+            stop(service);
+        }
+        closeQuietly(registryServer);
+        registryServer = null;
+        closeQuietly(registry);
+        registry = null;
+        stopBroker();
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        if (part == null) {
+            return;
+        }
+        try {
+            part.close();
+        } catch (Exception e) {
+            LOG.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
         }
     }
 }

@@ -62,6 +62,8 @@ public final class ExecutorApplication implements AutoCloseable {
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private JobAgent agent;
     private ServiceHttpServer http;
+    private JobRuntime runtime;
+    private final List<KafkaProducer<?, ?>> producers = new ArrayList<>();
 
     private ExecutorApplication() {
     }
@@ -116,7 +118,6 @@ public final class ExecutorApplication implements AutoCloseable {
             client = kubernetes.get();
             toClose.add(client);
         }
-        JobRuntime runtime;
         if (given != null) {
             runtime = given;
         } else if (kubernetesRuntime) {
@@ -131,9 +132,11 @@ public final class ExecutorApplication implements AutoCloseable {
         KafkaProducer<String, StepOutcome> outcomes = AgentKafkaClients.outcomeProducer(config.bootstrapServers(),
                 registry, config.groupId(), Map.of());
         toClose.add(outcomes);
+        producers.add(outcomes);
         KafkaProducer<String, Rejected> rejectedProducer = AgentKafkaClients.rejectedProducer(config.bootstrapServers(),
                 registry, config.groupId(), Map.of());
         toClose.add(rejectedProducer);
+        producers.add(rejectedProducer);
         KafkaRejectedSink rejected = new KafkaRejectedSink(rejectedProducer, config.topics().rejected(), source,
                 Duration.ofSeconds(30));
         toClose.add(runtime);
@@ -144,6 +147,8 @@ public final class ExecutorApplication implements AutoCloseable {
                 consumer, ConfluentAvroSerde.forValues(registry, JobPlanned.class), rejected, outcomes, runtime, clock,
                 metrics, source);
         toClose.add(agent);
+        // the runtime reports its last steps when it closes: the publisher closes after it, the producer after that
+        toClose.add(toClose.indexOf(runtime), agent.publisher());
         agent.start();
 
         if (config.mirror()) {
@@ -248,6 +253,40 @@ public final class ExecutorApplication implements AutoCloseable {
 
     public int httpPort() {
         return http == null ? -1 : http.port();
+    }
+
+    /**
+     * Stops the way a killed process stops, for crash drills: the agent commits no further offset, a local runtime
+     * leaves its step processes running and its run records as they are ({@link LocalProcessRuntime#abandon()}), and
+     * outcomes the broker has not acknowledged yet are dropped. What a restarted executor then finds is what it would
+     * find after {@code kill -9}. A real shutdown uses {@link #close()}.
+     */
+    public void abandon() {
+        if (http != null) {
+            http.close();
+        }
+        if (agent != null) {
+            agent.abandon();
+        }
+        if (runtime instanceof LocalProcessRuntime local) {
+            local.abandon();
+        } else if (runtime != null) {
+            runtime.close(); // pods live on in the cluster; only the observation stops
+        }
+        for (KafkaProducer<?, ?> producer : producers) {
+            producer.close(Duration.ZERO); // unsent records fail instead of being flushed
+        }
+        List<AutoCloseable> handled = new ArrayList<>(producers);
+        handled.add(http);
+        handled.add(agent);
+        handled.add(runtime);
+        if (agent != null) {
+            agent.publisher().close(Duration.ZERO); // outcomes waiting for a retry go with the process
+            handled.add(agent.publisher());
+        }
+        toClose.removeIf(c -> handled.stream().anyMatch(h -> h == c));
+        producers.clear();
+        close();
     }
 
     @Override

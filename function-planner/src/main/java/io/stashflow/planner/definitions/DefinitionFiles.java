@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * <p>A document whose {@code apiVersion}/{@code kind} is not a Stash kind (a Secret or a Deployment kept next to the
  * Stash resources, as examples do) is not a definition and is skipped. A Stash document that does not parse is a
  * {@link Problem} with the message of {@link StashResourceReader} (file, document, resource, field); so is a file
- * that is not valid YAML or JSON. Document contents never appear in messages.
+ * that is not valid YAML or JSON, and so is a document larger than {@link #MAX_DOCUMENT_BYTES}. Document contents never
+ * appear in messages.
  */
 public final class DefinitionFiles {
 
@@ -36,6 +37,14 @@ public final class DefinitionFiles {
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
             .build()
             .readerFor(JsonNode.class);
+
+    /**
+     * The largest a definition may be, as JSON. What the planner makes of a definition (a {@code JobPlanned} carrying
+     * every step's container) must still fit in one Kafka record, 1 MiB by default; a larger document would fail
+     * every publication of its directory. Real Stash resources are a few KiB, and {@code kubectl apply} cannot apply
+     * objects beyond 256 KiB either (its last-applied annotation may not be larger).
+     */
+    public static final int MAX_DOCUMENT_BYTES = 256 * 1024;
 
     private final StashResourceReader reader = new StashResourceReader();
     private final String cluster;
@@ -125,7 +134,16 @@ public final class DefinitionFiles {
             }
             try {
                 ParsedResource parsed = reader.readDocument(tree, where);
-                documents.add(document(parsed));
+                Document document = document(parsed);
+                byte[] json = document.json().getBytes(StandardCharsets.UTF_8);
+                if (json.length > MAX_DOCUMENT_BYTES) {
+                    problems.add(new Problem(where + ": " + document.kind().kind() + " " + document.name() + " is "
+                            + json.length + " bytes as JSON, more than the " + MAX_DOCUMENT_BYTES + " a definition may"
+                            + " have (what is planned from it must fit in one Kafka record); make it smaller, e.g. by"
+                            + " moving long scripts into the image", json));
+                } else {
+                    documents.add(document);
+                }
             } catch (RuntimeException e) {
                 problems.add(new Problem(e.getMessage(), json(tree).getBytes(StandardCharsets.UTF_8)));
             }

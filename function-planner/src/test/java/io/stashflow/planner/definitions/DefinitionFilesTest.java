@@ -57,6 +57,35 @@ class DefinitionFilesTest {
     }
 
     @Test
+    void aDocumentTooLargeForAKafkaRecordIsAProblemAndTheOthersAreRead() {
+        String script = "x".repeat(DefinitionFiles.MAX_DOCUMENT_BYTES);
+        var content = read("""
+                apiVersion: stash.appscode.com/v1beta1
+                kind: Function
+                metadata:
+                  name: small
+                spec:
+                  image: busybox
+                ---
+                apiVersion: stash.appscode.com/v1beta1
+                kind: Function
+                metadata:
+                  name: huge
+                spec:
+                  image: busybox
+                  args: ["%s"]
+                """.formatted(script));
+        assertEquals(List.of("c1/Function//small"), content.documents().stream().map(DefinitionFiles.Document::key)
+                .toList());
+        assertEquals(1, content.problems().size());
+        String message = content.problems().get(0).message();
+        assertTrue(message.startsWith("/defs/file.yaml (document 2): Function huge is "), message);
+        assertTrue(message.contains("bytes as JSON, more than the 262144 a definition may have"), message);
+        assertFalse(message.contains("xxxx"), "no document content in the message");
+        assertTrue(content.problems().get(0).content().length > DefinitionFiles.MAX_DOCUMENT_BYTES);
+    }
+
+    @Test
     void documentsOfOtherKindsAreNotDefinitions() {
         var content = read("""
                 apiVersion: v1

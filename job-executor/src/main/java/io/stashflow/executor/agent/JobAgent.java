@@ -82,6 +82,7 @@ public final class JobAgent implements AutoCloseable {
     private volatile List<JobScheduler.Waiting> waitingSnapshot = List.of();
     private volatile boolean running;
     private volatile boolean started;
+    private volatile boolean abandoned;
     private volatile long lastLoopMillis;
     private volatile Thread thread;
     private long lastQueueReport;
@@ -222,7 +223,10 @@ public final class JobAgent implements AutoCloseable {
             LaunchResult result = runtime.launch(plan);
             consumedToCreated.record(System.nanoTime() - p.consumedAtNanos());
             launches.inc(Map.of("result", result.outcome().name().toLowerCase(java.util.Locale.ROOT)));
-            if (result.outcome() == LaunchResult.Outcome.ALREADY_REPORTED) {
+            if (result.outcome() == LaunchResult.Outcome.ALREADY_REPORTED
+                    || (result.outcome() == LaunchResult.Outcome.ADOPTED && ended(job.planId()))) {
+                // nothing runs for it any more: a run that ended before it was adopted (a plan delivered again after
+                // a restart) sends no further end notice, so its slot is freed here or never
                 scheduler.finished(job.planId());
             }
             offsets.done(p.partition(), p.offset());
@@ -249,6 +253,10 @@ public final class JobAgent implements AutoCloseable {
             pending.put(plan.getPlanId(), p);
             scheduler.retryLater(job, System.nanoTime() + settings.launchRetryDelay().toNanos());
         }
+    }
+
+    private boolean ended(String planId) {
+        return runtime.inFlight().stream().anyMatch(run -> run.ended() && run.identity().planId().equals(planId));
     }
 
     /** A plan that never became a run still ends its session: its first step fails, durably, before the commit. */
@@ -305,6 +313,9 @@ public final class JobAgent implements AutoCloseable {
     }
 
     private void commit() {
+        if (abandoned) {
+            return; // a killed process commits nothing more
+        }
         Map<TopicPartition, Long> committable = offsets.committable();
         if (committable.isEmpty()) {
             return;
@@ -397,6 +408,16 @@ public final class JobAgent implements AutoCloseable {
 
     public Optional<String> readinessProblem() {
         return started && running ? Optional.empty() : Optional.of("the agent is not running");
+    }
+
+    /**
+     * Stops consuming as a killed process would, for crash drills: no offset is committed any more (neither at the end
+     * of the loop nor when the partitions are revoked), so whatever was not committed before is read again by the
+     * next agent. A real shutdown uses {@link #close()}.
+     */
+    public void abandon() {
+        abandoned = true;
+        close();
     }
 
     /** Stops consuming and waits for the loop; the runtime and the producer are closed by whoever made them. */

@@ -46,6 +46,7 @@ public final class StreamsRunner implements AutoCloseable {
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private final AtomicReference<String> fatal = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final RejectingDeserializationHandler.GlobalWriter globalWriter;
 
     /**
      * @param service    name used in logs and metric labels ({@code reporter})
@@ -59,6 +60,8 @@ public final class StreamsRunner implements AutoCloseable {
         this.replacementWindow = replacementWindow;
         this.closeTimeout = closeTimeout;
         this.streams = new KafkaStreams(topology, properties);
+        this.globalWriter = properties.get(RejectingDeserializationHandler.GLOBAL_WRITER)
+                instanceof RejectingDeserializationHandler.GlobalWriter w ? w : null;
         ServiceMetrics.CounterFamily threadFailures = metrics == null ? null
                 : metrics.counter("stream_thread_failures_total", "Stream threads that died of an uncaught exception");
         streams.setStateListener((newState, oldState) -> {
@@ -115,6 +118,10 @@ public final class StreamsRunner implements AutoCloseable {
         properties.put(RejectingDeserializationHandler.STAGE, stage);
         properties.put(RejectingDeserializationHandler.SOURCE, source);
         properties.put(RejectingDeserializationHandler.SERIALIZER, serializer);
+        // closed by the runner made with these properties
+        properties.put(RejectingDeserializationHandler.GLOBAL_WRITER, RejectingDeserializationHandler.GlobalWriter.kafka(
+                properties.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG),
+                properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-global-rejections"));
         if (onReject != null) {
             properties.put(RejectingDeserializationHandler.ON_REJECT, onReject);
         }
@@ -162,6 +169,9 @@ public final class StreamsRunner implements AutoCloseable {
                     .withGroupMembershipOperation(org.apache.kafka.streams.CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
             if (!clean) {
                 LOG.warn("{}: Kafka Streams did not close within {}", service, closeTimeout);
+            }
+            if (globalWriter != null) {
+                globalWriter.close();
             }
         }
     }

@@ -10,7 +10,9 @@ import io.stashflow.api.serde.ConfluentAvroSerde;
 import io.stashflow.api.serde.UndecodableRecordException;
 import io.stashflow.events.Rejected;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,8 +27,12 @@ import org.junit.jupiter.api.Test;
 
 class RejectingDeserializationHandlerTest {
 
-    /** The context Streams hands the handler: the record's coordinates. */
-    record Context(String topic, int partition, long offset) implements ErrorHandlerContext {
+    /** The context Streams hands the handler: the record's coordinates and its task. */
+    record Context(String topic, int partition, long offset, TaskId taskId) implements ErrorHandlerContext {
+        Context(String topic, int partition, long offset) {
+            this(topic, partition, offset, new TaskId(0, partition));
+        }
+
         @Override
         public Headers headers() {
             return new RecordHeaders();
@@ -35,11 +41,6 @@ class RejectingDeserializationHandlerTest {
         @Override
         public String processorNodeId() {
             return "source";
-        }
-
-        @Override
-        public TaskId taskId() {
-            return new TaskId(0, partition);
         }
 
         @Override
@@ -62,8 +63,15 @@ class RejectingDeserializationHandlerTest {
     final AtomicInteger counted = new AtomicInteger();
 
     RejectingDeserializationHandler handler() {
+        return handler(null);
+    }
+
+    RejectingDeserializationHandler handler(RejectingDeserializationHandler.GlobalWriter writer) {
         RejectingDeserializationHandler handler = new RejectingDeserializationHandler();
         Map<String, Object> configs = new HashMap<>();
+        if (writer != null) {
+            configs.put(RejectingDeserializationHandler.GLOBAL_WRITER, writer);
+        }
         configs.put(RejectingDeserializationHandler.REJECTED_TOPIC, "stash.rejected");
         configs.put(RejectingDeserializationHandler.STAGE, "reporter.decode");
         configs.put(RejectingDeserializationHandler.SOURCE, "/stashflow/reporter/prod");
@@ -94,6 +102,56 @@ class RejectingDeserializationHandlerTest {
         assertEquals("io.stashflow.step.outcome.v1", rejected.getHeaders().get("ce_type"));
         assertEquals("io.stashflow.rejected.v1", CloudEventHeaders.read(dead.headers()).orElseThrow().type());
         assertEquals(1, counted.get());
+    }
+
+    /** What Kafka Streams gives the global store's thread: task -1_-1, and no way to send dead letters. */
+    static final TaskId GLOBAL = new TaskId(-1, -1);
+
+    @Test
+    void aGlobalStoresBadRecordIsWrittenByTheHandlerItselfAndTheThreadGoesOn() {
+        List<ProducerRecord<byte[], byte[]>> written = new ArrayList<>();
+        RejectingDeserializationHandler.GlobalWriter writer = new RejectingDeserializationHandler.GlobalWriter() {
+            @Override
+            public void write(ProducerRecord<byte[], byte[]> rejection) {
+                written.add(rejection);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("stash.definitions", 0, 18, null, new byte[] {9});
+        var response = handler(writer).handleError(new Context("stash.definitions", 0, 18, GLOBAL), record,
+                new UndecodableRecordException(UndecodableRecordException.Reason.UNKNOWN_MAGIC_BYTE, null,
+                        "first byte is 9, not the Confluent magic byte 0", null));
+        assertEquals(DeserializationExceptionHandler.Result.RESUME, response.result());
+        assertTrue(response.deadLetterQueueRecords().isEmpty(), "a global thread cannot send dead letters");
+        assertEquals(1, written.size());
+        assertEquals("stash.definitions/0/18", new String(written.get(0).key(), StandardCharsets.UTF_8));
+        assertEquals("reporter.decode", serde.deserialize("stash.rejected", written.get(0).value()).getStage());
+        assertEquals(1, counted.get());
+    }
+
+    @Test
+    void aGlobalStoresBadRecordThatCannotBeWrittenIsNotSkipped() {
+        RejectingDeserializationHandler.GlobalWriter broken = new RejectingDeserializationHandler.GlobalWriter() {
+            @Override
+            public void write(ProducerRecord<byte[], byte[]> rejection) {
+                throw new IllegalStateException("broker unreachable");
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("stash.definitions", 0, 3, null, new byte[] {9});
+        UndecodableRecordException bad = new UndecodableRecordException(
+                UndecodableRecordException.Reason.UNKNOWN_MAGIC_BYTE, null, "first byte is 9", null);
+        assertEquals(DeserializationExceptionHandler.Result.FAIL, handler(broken).handleError(
+                new Context("stash.definitions", 0, 3, GLOBAL), record, bad).result());
+        assertEquals(DeserializationExceptionHandler.Result.FAIL, handler().handleError(
+                new Context("stash.definitions", 0, 3, GLOBAL), record, bad).result(), "no writer configured");
+        assertEquals(0, counted.get());
     }
 
     @Test
