@@ -18,8 +18,9 @@ public final class TestStacks {
      */
     public static String stashflowImageEntrypoint() {
         String java = ProcessHandle.current().info().command().orElse("java");
-        return "ghcr.io/stashflow/stashflow=" + java + " -cp " + System.getProperty("java.class.path")
-                + " io.stashflow.cli.StashflowCommand";
+        return "ghcr.io/stashflow/stashflow=" + java + " "
+                + String.join(" ", io.stashflow.executor.local.EntrypointMap.STASHFLOW_JVM_OPTIONS)
+                + " -cp " + System.getProperty("java.class.path") + " io.stashflow.cli.StashflowCommand";
     }
 
     public static StandaloneStack.Settings settings(Path dataDir) {

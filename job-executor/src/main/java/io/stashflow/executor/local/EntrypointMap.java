@@ -26,10 +26,22 @@ public final class EntrypointMap {
         this.entries = Map.copyOf(entries);
     }
 
+    /**
+     * JVM options of the built-in commands' processes. They are short-lived CLI runs (update-status, backup-pvc, ...)
+     * whose time is mostly JVM start-up and class loading; the C1-only compiler and the serial collector cut about a
+     * quarter of that (measured: 3.7–4.6 s → 2.9–3.0 s for one command on the 2-core build machine).
+     */
+    public static final List<String> STASHFLOW_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
     /** The map with Stashflow's image running the given jar with the given java, plus the configured entries. */
     public static EntrypointMap withStashflowJar(String javaBinary, String stashflowJar, Map<String, List<String>> more) {
         Map<String, List<String>> all = new LinkedHashMap<>();
-        all.put(STASHFLOW_REPOSITORY, List.of(javaBinary, "-jar", stashflowJar));
+        List<String> command = new java.util.ArrayList<>();
+        command.add(javaBinary);
+        command.addAll(STASHFLOW_JVM_OPTIONS);
+        command.add("-jar");
+        command.add(stashflowJar);
+        all.put(STASHFLOW_REPOSITORY, List.copyOf(command));
         all.putAll(more);
         return new EntrypointMap(all);
     }

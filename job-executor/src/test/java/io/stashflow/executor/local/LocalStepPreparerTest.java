@@ -143,7 +143,8 @@ class LocalStepPreparerTest {
     @Test
     void stashflowsImageRunsTheJar() throws Exception {
         Container c = container().withImage("ghcr.io/stashflow/stashflow:0.1.0").withArgs("update-status").build();
-        assertEquals(List.of("/usr/bin/java", "-jar", "/opt/stashflow.jar", "update-status"),
+        assertEquals(List.of("/usr/bin/java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", "/opt/stashflow.jar",
+                "update-status"),
                 preparer.prepare(pod(c), c, run, claims, "u").argv());
     }
 
