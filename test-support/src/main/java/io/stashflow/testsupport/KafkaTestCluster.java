@@ -56,7 +56,15 @@ public final class KafkaTestCluster implements AutoCloseable {
         if (shared == null) {
             shared = start();
             KafkaTestCluster started = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::closeQuietly, "kafka-test-cluster-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                // the tests have reported by now: a broker fault while the JVM exits (Kafka then calls Exit.halt or
+                // Exit.exit with 1) would only turn a finished, green run into a failed fork, so it is logged instead
+                org.apache.kafka.common.utils.Exit.setHaltProcedure((code, message) ->
+                        LOG.warn("the test broker asked to halt with {} while the JVM exits: {}", code, message));
+                org.apache.kafka.common.utils.Exit.setExitProcedure((code, message) ->
+                        LOG.warn("the test broker asked to exit with {} while the JVM exits: {}", code, message));
+                started.closeQuietly();
+            }, "kafka-test-cluster-stop"));
         }
         return shared;
     }
