@@ -146,6 +146,27 @@ public final class KafkaSchemaLog implements SchemaLog {
         return new KafkaSchemaLog(topic, bootstrapServers, timeout, producer, consumer);
     }
 
+    /**
+     * Describes the topic, asking again while the broker answers that it does not know it yet: right after a create
+     * the new topic's metadata can take a moment to reach the broker that answers.
+     */
+    private static TopicDescription describeOnceKnown(Admin admin, String topic, Duration timeout)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        long until = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > until) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     private static void ensureTopic(Map<String, Object> config, String topic, String bootstrapServers, Duration timeout) {
         Map<String, Object> adminConfig = new HashMap<>(config);
         adminConfig.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
@@ -161,8 +182,7 @@ public final class KafkaSchemaLog implements SchemaLog {
                     throw e;
                 }
             }
-            TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            TopicDescription description = describeOnceKnown(admin, topic, timeout);
             if (description.partitions().size() != 1) {
                 throw RegistryErrorCode.STORE_ERROR.exception("Schema log topic " + topic + " on " + bootstrapServers
                         + " has " + description.partitions().size() + " partitions; it needs exactly 1 so every"
