@@ -1,18 +1,23 @@
 package io.stashflow.executor.kubernetes;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.stashflow.executor.testing.PatientClient;
 import io.stashflow.events.JobPlanned;
 import io.stashflow.events.StepState;
 import io.stashflow.executor.runtime.JobRuntime;
 import io.stashflow.executor.runtime.JobRuntimeContract;
 import io.stashflow.executor.testing.FakeKubelet;
 import io.stashflow.executor.testing.MockApiServer;
+import io.stashflow.executor.testing.PatientClient;
+import io.stashflow.executor.testing.TestPlans.Step;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Runs {@link JobRuntimeContract}, the contract every runtime meets, on {@link KubernetesJobRuntime} against the
@@ -74,5 +79,18 @@ class KubernetesJobRuntimeContractTest extends JobRuntimeContract {
     @Override
     protected StepState stateAfterRecovery() {
         return StepState.SUCCEEDED;
+    }
+
+    /** The answer {@link #runsExisting} gives is a pod: named after the plan, labelled with this agent's cluster. */
+    @Test
+    void aRunIsAPodOfThisCluster() throws Exception {
+        JobPlanned plan = plan(session("pod")).step(Step.ok("pg-backup")).build();
+        runtime.launch(plan);
+        events.awaitEnd(plan.getPlanId(), WAIT);
+        assertEquals(1, runsExisting(plan));
+        Pod pod = client.pods().inNamespace(plan.getPod().getNamespace()).withName(plan.getPod().getName()).get();
+        assertEquals(cluster, pod.getMetadata().getLabels().get(PodLabels.CLUSTER));
+        assertTrue(pod.getMetadata().getLabels().containsKey(PodLabels.MANAGED_BY));
+        assertEquals("Never", pod.getSpec().getRestartPolicy());
     }
 }

@@ -1,9 +1,13 @@
 package io.stashflow.executor.local;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.stashflow.events.JobPlanned;
 import io.stashflow.events.StepState;
 import io.stashflow.executor.runtime.JobRuntime;
 import io.stashflow.executor.runtime.JobRuntimeContract;
+import io.stashflow.executor.testing.TestPlans.Step;
 import io.stashflow.executor.testing.TestPlans;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,5 +63,17 @@ class LocalProcessRuntimeContractTest extends JobRuntimeContract {
     @Override
     protected StepState stateAfterRecovery() {
         return StepState.FAILED;
+    }
+
+    /** The answer {@link #runsExisting} gives is a run directory whose record names the plan. */
+    @Test
+    void aRunIsADirectoryWhoseRecordNamesThePlan() throws Exception {
+        JobPlanned plan = plan(session("dir")).step(Step.ok("pg-backup")).build();
+        runtime.launch(plan);
+        events.awaitEnd(plan.getPlanId(), WAIT);
+        assertEquals(1, runsExisting(plan));
+        Path record = work.resolve("runs").resolve(plan.getPod().getNamespace()).resolve(plan.getPod().getName())
+                .resolve("run.json");
+        assertTrue(Files.readString(record).contains(plan.getPlanId()), "run.json names the plan");
     }
 }

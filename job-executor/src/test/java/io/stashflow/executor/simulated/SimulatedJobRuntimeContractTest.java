@@ -1,11 +1,14 @@
 package io.stashflow.executor.simulated;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.stashflow.events.ContainerSpec;
 import io.stashflow.events.EnvVarSpec;
 import io.stashflow.events.JobPlanned;
 import io.stashflow.events.StepState;
 import io.stashflow.executor.runtime.JobRuntime;
 import io.stashflow.executor.runtime.JobRuntimeContract;
+import io.stashflow.executor.testing.TestPlans.Step;
 import io.stashflow.executor.testing.TestPlans;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The runtime contract on the simulated cluster. The simulation's model plays the test plans' variables the way the
@@ -82,5 +86,16 @@ class SimulatedJobRuntimeContractTest extends JobRuntimeContract {
     @Override
     protected StepState stateAfterRecovery() {
         return StepState.SUCCEEDED;
+    }
+
+    /** The answer {@link #runsExisting} gives is a run of the simulated cluster, kept under this runtime's cluster. */
+    @Test
+    void aRunIsKeptInTheSimulatedClusterUnderItsCluster() throws Exception {
+        JobPlanned plan = plan(session("sim")).step(Step.ok("pg-backup")).build();
+        runtime.launch(plan);
+        events.awaitEnd(plan.getPlanId(), WAIT);
+        assertEquals(1, runsExisting(plan));
+        assertEquals(cluster, simulated.get(key(plan)).orElseThrow().cluster());
+        assertEquals(1, simulated.list(cluster).size());
     }
 }
