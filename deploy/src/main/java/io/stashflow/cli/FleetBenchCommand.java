@@ -7,11 +7,9 @@ import io.stashflow.service.config.ConfigReader;
 import io.stashflow.standalone.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -99,9 +97,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // one log line per session and step would drown the figures
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.stashflow"))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
+        BenchSupport.quietServiceLogs();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         FleetBenchmark.Options options;
@@ -111,12 +107,8 @@ public final class FleetBenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Path catalogDir = catalog != null ? catalog : BenchCommand.Resolve.findCatalog();
-        if (catalogDir == null || BenchDefinitions.CATALOG_FILES.stream()
-                .anyMatch(f -> !Files.isRegularFile(catalogDir.resolve(f)))) {
-            err.println("no Stash catalog with " + String.join(" and ", BenchDefinitions.CATALOG_FILES) + " found"
-                    + (catalog != null ? " at " + catalog : " (looked for shared/conformance/stash-catalog above "
-                    + Path.of("").toAbsolutePath() + ")") + "; pass --catalog DIR");
+        Path catalogDir = BenchSupport.catalog(catalog, BenchDefinitions.CATALOG_FILES, err);
+        if (catalogDir == null) {
             return 1;
         }
         out.println("command: stashflow " + String.join(" ",
@@ -133,15 +125,7 @@ public final class FleetBenchCommand implements Callable<Integer> {
             err.println("the benchmark did not complete: " + e.getMessage());
             return 1;
         } finally {
-            deleteQuietly(work);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a temp directory; the OS cleans it eventually
+            BenchSupport.deleteQuietly(work);
         }
     }
 }

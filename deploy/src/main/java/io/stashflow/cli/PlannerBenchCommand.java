@@ -5,10 +5,9 @@ import io.stashflow.planner.bench.PlannerBenchmark;
 import io.stashflow.standalone.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -66,9 +65,7 @@ public final class PlannerBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // one log line per planned pod would drown the figures
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.stashflow"))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
+        BenchSupport.quietServiceLogs();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         PlannerBenchmark.Options options;
@@ -78,11 +75,8 @@ public final class PlannerBenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Path catalogDir = catalog != null ? catalog : BenchCommand.Resolve.findCatalog();
-        if (catalogDir == null || !Files.isRegularFile(catalogDir.resolve("postgres-backup-function.yaml"))) {
-            err.println("no Stash catalog with postgres-backup-function.yaml found"
-                    + (catalog != null ? " at " + catalog : " (looked for shared/conformance/stash-catalog above "
-                    + Path.of("").toAbsolutePath() + ")") + "; pass --catalog DIR");
+        Path catalogDir = BenchSupport.catalog(catalog, List.of("postgres-backup-function.yaml"), err);
+        if (catalogDir == null) {
             return 1;
         }
         out.println("command: stashflow " + String.join(" ",
@@ -98,15 +92,7 @@ public final class PlannerBenchCommand implements Callable<Integer> {
             err.println("the benchmark did not complete: " + e.getMessage());
             return 1;
         } finally {
-            deleteQuietly(work);
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // a temp directory; the OS cleans it eventually
+            BenchSupport.deleteQuietly(work);
         }
     }
 }
