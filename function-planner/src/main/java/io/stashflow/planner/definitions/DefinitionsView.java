@@ -1,24 +1,18 @@
 package io.stashflow.planner.definitions;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stashflow.api.model.AppBinding;
 import io.stashflow.api.model.BackupBatch;
-import io.stashflow.api.model.BackupBlueprint;
 import io.stashflow.api.model.BackupConfiguration;
 import io.stashflow.api.model.BackupConfigurationTemplateSpec;
-import io.stashflow.api.model.BackupSession;
-import io.stashflow.api.model.Function;
 import io.stashflow.api.model.ParsedResource;
-import io.stashflow.api.model.Repository;
-import io.stashflow.api.model.RestoreSession;
 import io.stashflow.api.model.StashKind;
 import io.stashflow.api.model.StashResource;
 import io.stashflow.api.model.StashResourceReader;
-import io.stashflow.api.model.Task;
 import io.stashflow.api.topics.RecordKeys;
 import io.stashflow.events.Definition;
 import io.stashflow.planner.lifecycle.TargetKey;
 import io.stashflow.planner.resolver.DefinitionLookup;
+import io.stashflow.planner.resolver.KindedLookup;
 import io.stashflow.planner.resolver.InMemoryDefinitions;
 import java.util.ArrayList;
 import java.util.List;
@@ -177,14 +171,15 @@ public final class DefinitionsView {
         return new ClusterLookup(cluster);
     }
 
-    private final class ClusterLookup implements DefinitionLookup {
+    private final class ClusterLookup extends KindedLookup {
         private final String cluster;
 
         ClusterLookup(String cluster) {
             this.cluster = cluster;
         }
 
-        private <T extends StashResource> Optional<T> find(StashKind kind, Class<T> type, String namespace,
+        @Override
+        protected <T extends StashResource> Optional<T> find(StashKind kind, Class<T> type, String namespace,
                                                            String name) {
             if (name == null || name.isEmpty()) {
                 return Optional.empty();
@@ -199,51 +194,6 @@ public final class DefinitionsView {
                 throw new UnreadableDefinitionException(kind.kind(), ns, name, entry.error());
             }
             return Optional.of(type.cast(entry.resource()));
-        }
-
-        @Override
-        public Optional<Function> function(String name) {
-            return find(StashKind.FUNCTION, Function.class, null, name);
-        }
-
-        @Override
-        public Optional<Task> task(String name) {
-            return find(StashKind.TASK, Task.class, null, name);
-        }
-
-        @Override
-        public Optional<BackupBlueprint> backupBlueprint(String name) {
-            return find(StashKind.BACKUP_BLUEPRINT, BackupBlueprint.class, null, name);
-        }
-
-        @Override
-        public Optional<BackupConfiguration> backupConfiguration(String namespace, String name) {
-            return find(StashKind.BACKUP_CONFIGURATION, BackupConfiguration.class, namespace, name);
-        }
-
-        @Override
-        public Optional<BackupBatch> backupBatch(String namespace, String name) {
-            return find(StashKind.BACKUP_BATCH, BackupBatch.class, namespace, name);
-        }
-
-        @Override
-        public Optional<BackupSession> backupSession(String namespace, String name) {
-            return find(StashKind.BACKUP_SESSION, BackupSession.class, namespace, name);
-        }
-
-        @Override
-        public Optional<RestoreSession> restoreSession(String namespace, String name) {
-            return find(StashKind.RESTORE_SESSION, RestoreSession.class, namespace, name);
-        }
-
-        @Override
-        public Optional<Repository> repository(String namespace, String name) {
-            return find(StashKind.REPOSITORY, Repository.class, namespace, name);
-        }
-
-        @Override
-        public Optional<AppBinding> appBinding(String namespace, String name) {
-            return find(StashKind.APP_BINDING, AppBinding.class, namespace, name);
         }
     }
 }

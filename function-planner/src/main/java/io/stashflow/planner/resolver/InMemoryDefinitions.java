@@ -1,17 +1,8 @@
 package io.stashflow.planner.resolver;
 
-import io.stashflow.api.model.AppBinding;
-import io.stashflow.api.model.BackupBatch;
-import io.stashflow.api.model.BackupBlueprint;
-import io.stashflow.api.model.BackupConfiguration;
-import io.stashflow.api.model.BackupSession;
-import io.stashflow.api.model.Function;
 import io.stashflow.api.model.ParsedResource;
-import io.stashflow.api.model.Repository;
-import io.stashflow.api.model.RestoreSession;
 import io.stashflow.api.model.StashKind;
 import io.stashflow.api.model.StashResource;
-import io.stashflow.api.model.Task;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,7 +16,7 @@ import java.util.Optional;
  * <p>This lookup holds exactly what it was given; wrap it with {@link BuiltinDefinitions#withBuiltins} to add
  * Stashflow's built-in Functions and Tasks behind the user's definitions.
  */
-public final class InMemoryDefinitions implements DefinitionLookup {
+public final class InMemoryDefinitions extends KindedLookup {
 
     /** The namespace kubectl uses when a namespaced manifest names none. */
     public static final String DEFAULT_NAMESPACE = "default";
@@ -68,7 +59,8 @@ public final class InMemoryDefinitions implements DefinitionLookup {
         return ns + "/" + name;
     }
 
-    private <T extends StashResource> Optional<T> find(StashKind kind, Class<T> type, String namespace, String name) {
+    @Override
+    protected <T extends StashResource> Optional<T> find(StashKind kind, Class<T> type, String namespace, String name) {
         if (name == null) {
             return Optional.empty();
         }
@@ -77,50 +69,5 @@ public final class InMemoryDefinitions implements DefinitionLookup {
             return Optional.empty();
         }
         return Optional.ofNullable(resources.get(key(kind, namespace, name))).map(type::cast);
-    }
-
-    @Override
-    public Optional<Function> function(String name) {
-        return find(StashKind.FUNCTION, Function.class, null, name);
-    }
-
-    @Override
-    public Optional<Task> task(String name) {
-        return find(StashKind.TASK, Task.class, null, name);
-    }
-
-    @Override
-    public Optional<BackupBlueprint> backupBlueprint(String name) {
-        return find(StashKind.BACKUP_BLUEPRINT, BackupBlueprint.class, null, name);
-    }
-
-    @Override
-    public Optional<BackupConfiguration> backupConfiguration(String namespace, String name) {
-        return find(StashKind.BACKUP_CONFIGURATION, BackupConfiguration.class, namespace, name);
-    }
-
-    @Override
-    public Optional<BackupBatch> backupBatch(String namespace, String name) {
-        return find(StashKind.BACKUP_BATCH, BackupBatch.class, namespace, name);
-    }
-
-    @Override
-    public Optional<BackupSession> backupSession(String namespace, String name) {
-        return find(StashKind.BACKUP_SESSION, BackupSession.class, namespace, name);
-    }
-
-    @Override
-    public Optional<RestoreSession> restoreSession(String namespace, String name) {
-        return find(StashKind.RESTORE_SESSION, RestoreSession.class, namespace, name);
-    }
-
-    @Override
-    public Optional<Repository> repository(String namespace, String name) {
-        return find(StashKind.REPOSITORY, Repository.class, namespace, name);
-    }
-
-    @Override
-    public Optional<AppBinding> appBinding(String namespace, String name) {
-        return find(StashKind.APP_BINDING, AppBinding.class, namespace, name);
     }
 }
