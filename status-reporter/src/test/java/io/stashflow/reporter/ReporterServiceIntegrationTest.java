@@ -78,6 +78,9 @@ class ReporterServiceIntegrationTest {
                     "http-port", "0",
                     "partitions", "2",
                     "sweep-interval", "1s",
+                    // the sessions' outcomes are dated up to two hours back (see the base above): a silence window
+                    // shorter than that would let the sweeper end a session between two of its outcomes
+                    "agent-silence", "4h",
                     "push-backoff", "100ms"));
             ReporterConfig config = ReporterConfig.read(ConfigReader.of("reporter", flags, Map.of(), Optional.empty()), false);
             Map<String, Object> fast = Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100,
