@@ -96,6 +96,10 @@ public final class PlannerCommand implements Callable<Integer> {
     String closeTimeout;
     @Option(names = "--create-topics", description = "Create missing topics at start (default true).")
     String createTopics;
+    @Option(names = "--plan-cache-size",
+            description = "Invokers whose resolved pods each task keeps for their next sessions (default 1000;"
+                    + " 0: off).")
+    String planCacheSize;
     @Option(names = "--config-file", paramLabel = "FILE", description = "Properties file with any of the options above.")
     Path configFile;
 
@@ -140,6 +144,7 @@ public final class PlannerCommand implements Callable<Integer> {
         put(flags, "schedule-check-interval", scheduleCheckInterval);
         put(flags, "close-timeout", closeTimeout);
         put(flags, "create-topics", createTopics);
+        put(flags, "plan-cache-size", planCacheSize);
         return flags;
     }
 

@@ -5,9 +5,10 @@ import io.stashflow.api.registry.RegistryErrorCode;
 import io.stashflow.api.registry.SchemaRegistry;
 import io.stashflow.api.registry.SchemaRegistryException;
 import io.stashflow.api.registry.http.ConfluentRestSchemaRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -226,18 +227,69 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Seria
         Schema schema = record.getSchema();
         String subject = subject(topic);
         int id = schemaId(subject, schema);
+        WriteBuffer buffer = WRITE_BUFFERS.get();
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            // configuring the encoder first: whatever a failed write left in it goes before the reset
+            buffer.encoder = EncoderFactory.get().binaryEncoder(buffer, buffer.encoder);
+            buffer.reset();
             byte[] header = new byte[ConfluentWireFormat.HEADER_SIZE];
             ConfluentWireFormat.writeHeader(header, id);
-            out.write(header);
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writer(schema, record).write(record, encoder);
-            encoder.flush();
-            return out.toByteArray();
+            buffer.write(header, 0, header.length);
+            writer(schema, record).write(record, buffer.encoder);
+            buffer.encoder.flush();
+            return buffer.toByteArray();
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Cannot encode a " + schema.getFullName() + " for topic " + topic
                     + " with schema id " + id + ": " + e, e);
+        } finally {
+            buffer.release();
+        }
+    }
+
+    /** One per thread: encoding reuses the array and the encoder instead of growing a fresh stream per record. */
+    private static final ThreadLocal<WriteBuffer> WRITE_BUFFERS = ThreadLocal.withInitial(WriteBuffer::new);
+
+    /** A growable byte array that one thread encodes into, record after record, with its (buffered) encoder. */
+    private static final class WriteBuffer extends OutputStream {
+        private static final int INITIAL = 4096;
+        /** Arrays grown beyond this are dropped after the record, so a rare huge record does not stay pinned. */
+        private static final int KEPT = 1 << 20;
+
+        private byte[] bytes = new byte[INITIAL];
+        private int size;
+        BinaryEncoder encoder;
+
+        void reset() {
+            size = 0;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            bytes[size++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensure(len);
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(bytes, size);
+        }
+
+        void release() {
+            if (bytes.length > KEPT) {
+                bytes = new byte[INITIAL];
+            }
         }
     }
 

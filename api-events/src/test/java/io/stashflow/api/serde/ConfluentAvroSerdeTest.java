@@ -1,5 +1,6 @@
 package io.stashflow.api.serde;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,10 +18,12 @@ import io.stashflow.api.registry.http.ConfluentRestSchemaRegistry;
 import io.stashflow.api.registry.http.SchemaRegistryHttpServer;
 import io.stashflow.events.Definition;
 import io.stashflow.events.SessionKey;
+import io.stashflow.events.SessionRequested;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +36,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
@@ -105,6 +109,53 @@ class ConfluentAvroSerdeTest {
                     name + " seed " + seed + ", fresh deserializer");
         }
         assertEquals(List.of(1), registry.versions(topic + "-value"));
+    }
+
+    /**
+     * Records are encoded into a buffer each thread reuses: every frame must still be exactly the header and the plain
+     * Avro encoding of its record, whatever was written before it (other types and sizes, a record larger than the
+     * buffer is kept at, and a write that failed half-way).
+     */
+    @Test
+    void everyFrameIsTheHeaderAndThePlainEncodingWhateverCameBefore() throws IOException {
+        String topic = uniqueTopic("frames");
+        List<SpecificRecord> records = new ArrayList<>();
+        for (long seed = 0; seed < 40; seed++) {
+            for (Class<? extends SpecificRecord> type : EventTypes.all()) {
+                records.add(SampleRecords.specific(type, seed));
+            }
+        }
+        Definition huge = SampleRecords.specific(Definition.class, 1);
+        huge.setDocument("x".repeat(3 << 20));
+        records.add(20, huge);
+        SessionRequested broken = SampleRecords.specific(SessionRequested.class, 2);
+        broken.setRequestedBy(null); // a required field after several others: the write fails half-way
+        for (int i = 0; i < records.size(); i++) {
+            SpecificRecord record = records.get(i);
+            if (i % 7 == 3) {
+                ConfluentAvroSerde<SessionRequested> failing = ConfluentAvroSerde.forValues(embedded,
+                        SessionRequested.class);
+                assertThrows(SerializationException.class, () -> failing.serialize(topic + "-broken", broken));
+            }
+            @SuppressWarnings({"unchecked", "rawtypes"})
+            ConfluentAvroSerde<SpecificRecord> serde = ConfluentAvroSerde.forValues(embedded,
+                    (Class) record.getClass());
+            String recordTopic = topic + "-" + record.getSchema().getName();
+            byte[] frame = serde.serialize(recordTopic, record);
+            int id = embedded.lookup(recordTopic + "-value", record.getSchema()).orElseThrow().id();
+            assertArrayEquals(plainFrame(id, record), frame, "record " + i + ", a " + record.getSchema().getName());
+        }
+    }
+
+    private static byte[] plainFrame(int id, SpecificRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] header = new byte[ConfluentWireFormat.HEADER_SIZE];
+        ConfluentWireFormat.writeHeader(header, id);
+        out.write(header);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        new SpecificDatumWriter<SpecificRecord>(record.getSchema()).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
     }
 
     @Test

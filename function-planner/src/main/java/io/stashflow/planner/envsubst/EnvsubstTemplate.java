@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A parsed envsubst template, reusable and safe to share between threads. Evaluation follows
@@ -79,6 +80,45 @@ public final class EnvsubstTemplate {
      */
     public Set<String> requiredVariableNames() {
         return requiredVariableNames;
+    }
+
+    /**
+     * Whether every reference to a variable that {@code variables} accepts inserts the variable's value unchanged,
+     * as long as that value is not empty: each such variable is only the subject of an expression that keeps a
+     * non-empty value as it is ({@code ${X}}, {@code ${X:=...}}, {@code ${X:-...}}, {@code ${X:+...}}, ...), and is
+     * not referenced inside the arguments of an expression that transforms its subject (case, length, prefix or
+     * suffix removal, substring, replacement), where it could steer what comes out.
+     *
+     * <p>When this holds, the text of such a variable's value only ends up in the output as a copy: evaluating with
+     * a non-empty value {@code v} gives the output for any other non-empty value {@code w} once every copy of
+     * {@code v} is replaced by {@code w} (given {@code v} occurs nowhere else), and an evaluation that fails, fails
+     * with both values alike.
+     */
+    public boolean insertsUnchanged(Predicate<String> variables) {
+        return insertsUnchanged(root, variables, false);
+    }
+
+    private static boolean insertsUnchanged(Node node, Predicate<String> variables, boolean insideTransform) {
+        if (node instanceof Node.Sequence sequence) {
+            for (Node item : sequence.items()) {
+                if (!insertsUnchanged(item, variables, insideTransform)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (node instanceof Node.Func func) {
+            boolean transforms = !Functions.keepsNonEmptyValue(func.op());
+            if ((transforms || insideTransform) && variables.test(func.param())) {
+                return false;
+            }
+            for (Node argument : func.args()) {
+                if (!insertsUnchanged(argument, variables, insideTransform || transforms)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static void evaluate(Node node, Map<String, String> values, ByteSink out, WorkCounter counter)

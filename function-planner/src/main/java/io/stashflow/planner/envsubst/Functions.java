@@ -19,6 +19,19 @@ final class Functions {
     }
 
     /**
+     * Whether {@link #apply} returns a non-empty value unchanged, whatever the arguments: true for the default
+     * operators and for every name {@code apply} hands to the default function (a plain {@code ${X}},
+     * {@code ${X-...}}, {@code ${X:?...}}, {@code ${X:+...}}, ...); false for the case, length, prefix and suffix
+     * removal, substring and replacement functions. Keep in step with the cases of {@link #apply}.
+     */
+    static boolean keepsNonEmptyValue(String op) {
+        return switch (op) {
+            case ",", ",,", "^", "^^", "#", "##", "%", "%%", ":", "/#", "/%", "/", "//" -> false;
+            default -> true;
+        };
+    }
+
+    /**
      * Applies the function named by {@code op} the way upstream's lookup does; unknown names
      * (a plain {@code ${X}}, {@code :?}, {@code :+}, {@code ^,}) fall back to the default function.
      */

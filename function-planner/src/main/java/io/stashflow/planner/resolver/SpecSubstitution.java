@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.stashflow.planner.envsubst.Envsubst;
+import io.stashflow.planner.envsubst.EnvsubstTemplate;
 import io.stashflow.planner.envsubst.EnvsubstException;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Field-by-field substitution of a JSON tree: every string value is run through {@link Envsubst#evalMap} on its
- * own, and the result is stored as a string again.
+ * Field-by-field substitution of a JSON tree: every string value is run through
+ * {@link io.stashflow.planner.envsubst.Envsubst#evalMap} on its own, and the result is stored as a string again.
  *
  * <p>This is a deliberate departure from Stash, which serialises the whole object to JSON, substitutes the JSON
  * text and parses it back. There a value containing {@code "} or {@code \} corrupts the JSON or changes meaning;
@@ -48,6 +49,21 @@ public final class SpecSubstitution {
         }
     }
 
+    /** Sees every field that was substituted (not the fields without {@code $}, which are kept as they are). */
+    @FunctionalInterface
+    public interface FieldObserver {
+        /**
+         * @param path     the field path, e.g. {@code spec.args[3]}
+         * @param template the field's text, parsed
+         * @param result   what it was substituted to
+         */
+        void substituted(String path, EnvsubstTemplate template, String result);
+    }
+
+    /** Parsed templates by text. Templates are immutable; the cache is only cleared when it grows too large. */
+    private static final Map<String, EnvsubstTemplate> TEMPLATES = new ConcurrentHashMap<>();
+    private static final int MAX_TEMPLATES = 4096;
+
     /**
      * Returns a substituted copy of {@code tree}; the input is not changed.
      *
@@ -56,11 +72,33 @@ public final class SpecSubstitution {
      */
     public static JsonNode substitute(JsonNode tree, String rootPath, Map<String, String> values)
             throws SubstitutionFailedException {
-        return walk(tree, new StringBuilder(rootPath), values);
+        return substitute(tree, rootPath, values, null);
     }
 
-    private static JsonNode walk(JsonNode node, StringBuilder path, Map<String, String> values)
-            throws SubstitutionFailedException {
+    /**
+     * {@link #substitute(JsonNode, String, Map)}, telling {@code observer} (when not null) about every field it
+     * substituted, in document order, before the next one is substituted.
+     */
+    public static JsonNode substitute(JsonNode tree, String rootPath, Map<String, String> values,
+                                      FieldObserver observer) throws SubstitutionFailedException {
+        return walk(tree, new StringBuilder(rootPath), values, observer);
+    }
+
+    /** The parsed form of {@code text}, parsed once and shared (parsing is most of the cost of a substitution). */
+    static EnvsubstTemplate template(String text) throws EnvsubstException {
+        EnvsubstTemplate template = TEMPLATES.get(text);
+        if (template == null) {
+            template = EnvsubstTemplate.parse(text);
+            if (TEMPLATES.size() >= MAX_TEMPLATES) {
+                TEMPLATES.clear();
+            }
+            TEMPLATES.put(text, template);
+        }
+        return template;
+    }
+
+    private static JsonNode walk(JsonNode node, StringBuilder path, Map<String, String> values,
+                                 FieldObserver observer) throws SubstitutionFailedException {
         if (node.isTextual()) {
             String text = node.textValue();
             // Only "${" opens an expression and "$$" is the only other special sequence, so text without "$"
@@ -69,7 +107,12 @@ public final class SpecSubstitution {
                 return node;
             }
             try {
-                return TextNode.valueOf(Envsubst.evalMap(text, values));
+                EnvsubstTemplate template = template(text);
+                String result = template.eval(values);
+                if (observer != null) {
+                    observer.substituted(path.toString(), template, result);
+                }
+                return TextNode.valueOf(result);
             } catch (EnvsubstException e) {
                 throw new SubstitutionFailedException(new Failure(path.toString(), e));
             }
@@ -79,7 +122,7 @@ public final class SpecSubstitution {
             int mark = path.length();
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 path.append('.').append(field.getKey());
-                copy.set(field.getKey(), walk(field.getValue(), path, values));
+                copy.set(field.getKey(), walk(field.getValue(), path, values, observer));
                 path.setLength(mark);
             }
             return copy;
@@ -89,7 +132,7 @@ public final class SpecSubstitution {
             int mark = path.length();
             for (int i = 0; i < node.size(); i++) {
                 path.append('[').append(i).append(']');
-                copy.add(walk(node.get(i), path, values));
+                copy.add(walk(node.get(i), path, values, observer));
                 path.setLength(mark);
             }
             return copy;

@@ -53,7 +53,7 @@ import io.stashflow.api.model.TargetRef;
 import io.stashflow.api.model.Task;
 import io.stashflow.api.model.TaskRef;
 import io.stashflow.api.model.TaskSpec;
-import io.stashflow.planner.envsubst.Envsubst;
+import io.stashflow.planner.envsubst.EnvsubstTemplate;
 import io.stashflow.planner.envsubst.EnvsubstException;
 import io.stashflow.planner.resolver.ResolutionException.Reason;
 import io.stashflow.planner.resolver.VariableTableBuilder.RestoreHostOptions;
@@ -161,6 +161,38 @@ public final class StashResolver {
      * pod per member (target index = member index).
      */
     public List<ResolvedPlan> resolveBackupSession(BackupSession session) throws ResolutionException {
+        return resolveBackupSession(session, null);
+    }
+
+    /**
+     * Resolves {@code session}, whose name is a stand-in, and says whether its plans are those of every other session
+     * with the same namespace, invoker, {@code spec.retryLeft} and uid, up to the name. They are when the name reaches
+     * them only as copies in places where it can be replaced afterwards: the pod name and the owner reference's name
+     * (which the resolver makes from the name), and container args, commands and env values into which the
+     * Function, Task and hook templates copy {@code BACKUP_SESSION} (or a step param holding it) unchanged.
+     *
+     * <p>Then, for a session whose name {@code N} is not empty and converts to UTF-8 and back unchanged (every
+     * Kubernetes name does), with the same definitions, {@link #resolveBackupSession(BackupSession)} returns these
+     * plans with the session name {@code N}, the pod name {@code ResourceNames.backupPodName(N, targetIndex)}, and
+     * every occurrence of the stand-in in container args, commands, env values and owner reference names replaced by
+     * {@code N}. A plan that uses the name in any other way is not reusable, and {@link StandInResolution#notReusable}
+     * says where: the name in a volume, path, image, env or param name, or a step name; a template that cuts, measures,
+     * changes the case of or matches against it; an interim volume claim (named after the session).
+     *
+     * @param session a BackupSession whose name occurs in no definition and no setting (callers use a random name)
+     */
+    public StandInResolution resolveBackupSessionWithStandIn(BackupSession session) throws ResolutionException {
+        StandInWatch watch = new StandInWatch(requireName(KIND_BACKUP_SESSION, session.name()));
+        List<ResolvedPlan> plans = resolveBackupSession(session, watch);
+        for (ResolvedPlan plan : plans) {
+            watch.plan(plan);
+        }
+        return new StandInResolution(watch.standIn(), plans, watch.problem());
+    }
+
+    /** @param watch follows a stand-in name through the resolution, or null */
+    private List<ResolvedPlan> resolveBackupSession(BackupSession session, StandInWatch watch)
+            throws ResolutionException {
         String namespace = namespaceOf(session.namespace());
         String sessionName = requireName(KIND_BACKUP_SESSION, session.name());
         String sessionRef = namespace + "/" + sessionName;
@@ -196,7 +228,7 @@ public final class StashResolver {
             RepositoryInfo repository = repository(invokerInfo, spec.repository());
             plans.add(resolveBackupTarget(sessionInfo, invokerInfo, repository, 0, "spec", spec.task(), spec.target(),
                     spec.runtimeSettings(), spec.tempDir(), spec.interimVolumeTemplate(), spec.hooks(),
-                    spec.retentionPolicy(), spec.timeOut(), spec.retryConfig()));
+                    spec.retentionPolicy(), spec.timeOut(), spec.retryConfig(), watch));
         } else if (KIND_BACKUP_BATCH.equals(invoker.kind())) {
             BackupBatch batch = definitions.backupBatch(namespace, invokerName)
                     .orElseThrow(() -> missingInvoker(KIND_BACKUP_BATCH, namespace, invokerName, sessionRef));
@@ -215,12 +247,12 @@ public final class StashResolver {
                 plans.add(resolveBackupTarget(sessionInfo, invokerInfo, repository, i, "spec.members[" + i + "]",
                         member.task(), member.target(), member.runtimeSettings(), member.tempDir(),
                         member.interimVolumeTemplate(), member.hooks(), spec.retentionPolicy(), spec.timeOut(),
-                        spec.retryConfig()));
+                        spec.retryConfig(), watch));
             }
             // Stash puts the post-backup repository actions on the last target only (§4.4); Stashflow's built-in
             // update-status learns it from this flag because it never reads the session from the API.
             for (int i = 0; i < plans.size() - 1; i++) {
-                disablePostBackupActions(plans.get(i));
+                disablePostBackupActions(plans.get(i), watch);
             }
         } else {
             throw new ResolutionException(Reason.INVALID_INPUT, KIND_BACKUP_SESSION, sessionRef, "spec.invoker.kind",
@@ -234,7 +266,7 @@ public final class StashResolver {
      * Turns off the repository actions of the built-in update-status of a plan that is not the session's last target.
      * A user's own update-status Function without the flag is left as it is.
      */
-    private static void disablePostBackupActions(ResolvedPlan plan) {
+    private static void disablePostBackupActions(ResolvedPlan plan, StandInWatch watch) {
         for (PlannedContainer step : plan.containers()) {
             if (!step.updateStatus()) {
                 continue;
@@ -243,6 +275,12 @@ public final class StashResolver {
             all.addAll(plan.pod().getSpec().getContainers());
             for (Container container : all) {
                 if (container.getName().equals(step.containerName()) && container.getArgs() != null) {
+                    if (watch != null) {
+                        for (String arg : container.getArgs()) {
+                            watch.prefixTest(arg, POST_BACKUP_ACTIONS_FLAG, "container " + container.getName()
+                                    + " of target " + plan.targetIndex());
+                        }
+                    }
                     container.setArgs(container.getArgs().stream()
                             .map(arg -> arg.startsWith(POST_BACKUP_ACTIONS_FLAG) ? POST_BACKUP_ACTIONS_FLAG + "false" : arg)
                             .toList());
@@ -292,7 +330,7 @@ public final class StashResolver {
                 hooks == null ? null : hooks.preRestore(),
                 hooks != null && hasHandler(hooks.postRestore()) ? "postRestore" : null,
                 hooks == null ? null : hooks.postRestore(),
-                null, spec.timeOut(), null);
+                null, spec.timeOut(), null, null);
         return resolveTarget(invocation);
     }
 
@@ -334,13 +372,14 @@ public final class StashResolver {
             String templatePath, TaskRef task, Target target, RuntimeSettings runtimeSettings,
             EmptyDirSettings tempDir, PersistentVolumeClaim interimVolumeTemplate, String preHookType,
             Object preHook, String postHookType, Object postHook, RetentionPolicy retentionPolicy, String timeOut,
-            RetryConfig retryConfig) {
+            RetryConfig retryConfig, StandInWatch watch) {
     }
 
     private ResolvedPlan resolveBackupTarget(SessionInfo session, InvokerInfo invoker, RepositoryInfo repository,
             int index, String templatePath, TaskRef task, BackupTarget target, RuntimeSettings runtimeSettings,
             EmptyDirSettings tempDir, PersistentVolumeClaim interimVolumeTemplate, BackupHooks hooks,
-            RetentionPolicy retentionPolicy, String timeOut, RetryConfig retryConfig) throws ResolutionException {
+            RetentionPolicy retentionPolicy, String timeOut, RetryConfig retryConfig, StandInWatch watch)
+            throws ResolutionException {
         TargetRef ref;
         BackupTarget effectiveTarget;
         if (target == null) {
@@ -359,7 +398,7 @@ public final class StashResolver {
                 hooks == null ? null : hooks.preBackup(),
                 hooks != null && hasHandler(hooks.postBackup()) ? "postBackup" : null,
                 hooks == null ? null : hooks.postBackup(),
-                retentionPolicy, timeOut, retryConfig);
+                retentionPolicy, timeOut, retryConfig, watch);
         return resolveTarget(invocation);
     }
 
@@ -416,7 +455,7 @@ public final class StashResolver {
         Task taskResource = definitions.task(task.name()).orElseThrow(() -> ResolutionException.missing("Task",
                 task.name(), "for " + invoker.describe(), "Add the Task (the catalog ships one Task per addon"
                         + " version) or fix " + inv.templatePath() + ".task.name of the " + invoker.kind() + "."));
-        TaskSpec taskSpec = substituteTask(taskResource, globals, invoker);
+        TaskSpec taskSpec = substituteTask(taskResource, globals, invoker, inv.watch());
         if (taskSpec.steps().isEmpty()) {
             throw new ResolutionException(Reason.NO_STEPS, "Task", taskResource.name(), "spec.steps", null,
                     "empty steps/containers for Task " + taskResource.name() + ": spec.steps is empty; add at least"
@@ -447,7 +486,8 @@ public final class StashResolver {
             inputs.putAll(globals);
             inputs.put(ADDON_IMAGE, function.spec() == null || function.spec().image() == null
                     ? "" : function.spec().image());
-            FunctionSpec spec = substituteFunction(function, inputs, taskResource.name(), invoker, inv.templatePath());
+            FunctionSpec spec = substituteFunction(function, inputs, taskResource.name(), invoker, inv.templatePath(),
+                    inv.watch());
             if (spec.podSecurityPolicyName() != null && !spec.podSecurityPolicyName().isEmpty()) {
                 pspNames.add(spec.podSecurityPolicyName());
             }
@@ -638,14 +678,16 @@ public final class StashResolver {
     // ------------------------------------------------------------------------------------------------------
     // substitution
 
-    private TaskSpec substituteTask(Task task, Map<String, String> globals, InvokerInfo invoker)
+    private TaskSpec substituteTask(Task task, Map<String, String> globals, InvokerInfo invoker, StandInWatch watch)
             throws ResolutionException {
         if (task.spec() == null) {
             return new TaskSpec(List.of(), List.of());
         }
         JsonNode resolved;
         try {
-            resolved = SpecSubstitution.substitute(Json.MAPPER.valueToTree(task.spec()), "spec", globals);
+            resolved = SpecSubstitution.substitute(Json.MAPPER.valueToTree(task.spec()), "spec", globals,
+                    watch == null ? null : (path, template, result) -> watch.substituted("Task " + task.name() + " "
+                            + path, template, globals, result, StandInWatch.TASK_COPY_FIELDS.matcher(path).matches()));
         } catch (SpecSubstitution.SubstitutionFailedException e) {
             EnvsubstException cause = e.failure().cause();
             throw substitutionFailure("Task", task.name(), e.failure().path(), cause,
@@ -660,14 +702,17 @@ public final class StashResolver {
     }
 
     private FunctionSpec substituteFunction(Function function, Map<String, String> inputs, String taskName,
-            InvokerInfo invoker, String templatePath) throws ResolutionException {
+            InvokerInfo invoker, String templatePath, StandInWatch watch) throws ResolutionException {
         if (function.spec() == null) {
             throw new ResolutionException(Reason.INVALID_INPUT, "Function", function.name(), "spec", null,
                     "Function " + function.name() + " has no spec; give it at least spec.image");
         }
         JsonNode resolved;
         try {
-            resolved = SpecSubstitution.substitute(Json.MAPPER.valueToTree(function.spec()), "spec", inputs);
+            resolved = SpecSubstitution.substitute(Json.MAPPER.valueToTree(function.spec()), "spec", inputs,
+                    watch == null ? null : (path, template, result) -> watch.substituted("Function " + function.name()
+                            + " " + path, template, inputs, result,
+                            StandInWatch.FUNCTION_COPY_FIELDS.matcher(path).matches()));
         } catch (SpecSubstitution.SubstitutionFailedException e) {
             EnvsubstException cause = e.failure().cause();
             throw substitutionFailure("Function", function.name(), e.failure().path(), cause,
@@ -746,17 +791,17 @@ public final class StashResolver {
         String targetName = ref == null ? "" : nullToEmpty(ref.name());
         List<String> args = new ArrayList<>();
         args.add("run-hook");
-        args.add(hookTemplate(inv, name, "--backupsession=${BACKUP_SESSION:=}", inputs));
+        args.add(hookTemplate(inv, name, "--backupsession=${BACKUP_SESSION:=}", inputs, true));
         args.add("--invoker-kind=" + inv.invoker().kind());
         args.add("--invoker-name=" + inv.invoker().name());
         args.add("--target-kind=" + targetKind);
         args.add("--target-namespace=" + targetNamespace);
         args.add("--target-name=" + targetName);
-        args.add(hookTemplate(inv, name, "--hook-type=${HOOK_TYPE:=}", inputs));
-        args.add(hookTemplate(inv, name, "--hostname=${HOSTNAME:=}", inputs));
-        args.add(hookTemplate(inv, name, "--namespace=${NAMESPACE:=default}", inputs));
-        args.add(hookTemplate(inv, name, "--restoresession=${RESTORE_SESSION:=}", inputs));
-        args.add(hookTemplate(inv, name, "--output-dir=${outputDir:=}", inputs));
+        args.add(hookTemplate(inv, name, "--hook-type=${HOOK_TYPE:=}", inputs, true));
+        args.add(hookTemplate(inv, name, "--hostname=${HOSTNAME:=}", inputs, true));
+        args.add(hookTemplate(inv, name, "--namespace=${NAMESPACE:=default}", inputs, true));
+        args.add(hookTemplate(inv, name, "--restoresession=${RESTORE_SESSION:=}", inputs, true));
+        args.add(hookTemplate(inv, name, "--output-dir=${outputDir:=}", inputs, true));
         args.add("--metrics-enabled=true");
         args.add("--metrics-pushgateway-url=" + settings.pushgatewayUrl());
         try {
@@ -770,7 +815,7 @@ public final class StashResolver {
 
         Container hook = new Container();
         hook.setName(name);
-        hook.setImage(hookTemplate(inv, name, HOOK_IMAGE, inputs));
+        hook.setImage(hookTemplate(inv, name, HOOK_IMAGE, inputs, false));
         hook.setArgs(args);
         hook.setEnv(new ArrayList<>(List.of(new EnvVarBuilder().withName("POD_NAME")
                 .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom()
@@ -788,10 +833,17 @@ public final class StashResolver {
         return hook;
     }
 
-    private static String hookTemplate(Invocation inv, String containerName, String template, Map<String, String> inputs)
-            throws ResolutionException {
+    /** @param intoArgs whether the result is one of the hook's args (the only place it may copy the session name) */
+    private static String hookTemplate(Invocation inv, String containerName, String template,
+            Map<String, String> inputs, boolean intoArgs) throws ResolutionException {
         try {
-            return Envsubst.evalMap(template, inputs);
+            EnvsubstTemplate parsed = SpecSubstitution.template(template);
+            String result = parsed.eval(inputs);
+            if (inv.watch() != null) {
+                inv.watch().substituted("hook container " + containerName + " " + (intoArgs ? "args" : "image"),
+                        parsed, inputs, result, intoArgs);
+            }
+            return result;
         } catch (EnvsubstException e) {
             throw substitutionFailure(inv.invoker().kind(), inv.invoker().namespace() + "/" + inv.invoker().name(),
                     inv.templatePath() + ".hooks", e, "failed to resolve " + containerName,

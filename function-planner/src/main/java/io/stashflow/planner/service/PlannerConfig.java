@@ -2,6 +2,7 @@ package io.stashflow.planner.service;
 
 import io.stashflow.api.topics.Topics;
 import io.stashflow.planner.resolver.ResolverSettings;
+import io.stashflow.planner.topology.PlannerTopology;
 import io.stashflow.service.config.ConfigReader;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,7 +52,8 @@ public record PlannerConfig(
         ZoneId scheduleTimeZone,
         Duration scheduleCheckInterval,
         Duration closeTimeout,
-        boolean createTopics) {
+        boolean createTopics,
+        int planCacheSize) {
 
     public static final String SERVICE = "planner";
     public static final String DEFAULT_CLUSTER = "standalone";
@@ -66,7 +68,7 @@ public record PlannerConfig(
             "definitions-dir", "definitions-poll-interval", "http-host", "http-port", "partitions",
             "replication-factor", "stream-threads", "commit-interval", "recheck-interval", "definitions-grace",
             "retention", "schedule-jitter", "schedule-time-zone", "schedule-check-interval", "close-timeout",
-            "create-topics");
+            "create-topics", "plan-cache-size");
 
     /**
      * Reads and validates every setting.
@@ -174,11 +176,13 @@ public record PlannerConfig(
         Duration check = reader.duration("schedule-check-interval", Duration.ofSeconds(1), Duration.ofMillis(100));
         Duration close = reader.duration("close-timeout", Duration.ofSeconds(30), Duration.ofSeconds(1));
         boolean createTopics = reader.bool("create-topics", true);
+        int planCacheSize = reader.integer("plan-cache-size", PlannerTopology.Settings.DEFAULT_PLAN_CACHE_SIZE, 0,
+                1_000_000);
         reader.validate();
         return new PlannerConfig(bootstrap, registry, topics, applicationId, stateDir, Set.copyOf(clusters),
                 clusters.iterator().next(), resolver, definitionsDir, pollInterval, httpHost, httpPort, partitions,
                 (short) replication, threads, commit, recheck, grace, retention, jitter, zone, check, close,
-                createTopics);
+                createTopics, planCacheSize);
     }
 
     /** The application id of the scheduler's Streams application. */
@@ -200,7 +204,8 @@ public record PlannerConfig(
         lines.add("definitions-dir=" + definitionsDir.map(p -> p.toAbsolutePath().toString()).orElse("(none)"));
         lines.add("http=" + httpHost + ":" + httpPort);
         lines.add("partitions=" + partitions + " replication-factor=" + replicationFactor + " stream-threads="
-                + streamThreads + " commit-interval=" + commitInterval.toMillis() + "ms");
+                + streamThreads + " commit-interval=" + commitInterval.toMillis() + "ms plan-cache-size="
+                + planCacheSize);
         return lines;
     }
 }

@@ -23,6 +23,7 @@ public final class PlannerMetrics implements PlannerListener {
     private final ServiceMetrics.CounterFamily skipped;
     private final ServiceMetrics.CounterFamily pending;
     private final ServiceMetrics.CounterFamily retries;
+    private final ServiceMetrics.CounterFamily planCache;
     private final ServiceMetrics.CounterFamily ticks;
     private final ServiceMetrics.CounterFamily missedTicks;
     private final ServiceMetrics.CounterFamily invalidSchedules;
@@ -43,6 +44,8 @@ public final class PlannerMetrics implements PlannerListener {
                 "Sessions skipped because their invoker is paused or another of its sessions is Running");
         this.pending = metrics.counter("sessions_pending_total", "Sessions that had to wait when they arrived");
         this.retries = metrics.counter("retries_total", "Retry sessions requested for failed sessions");
+        this.planCache = metrics.counter("plan_cache_total", "Backup sessions whose plans came from the plan cache"
+                + " (outcome hit) or were resolved (miss, not-reusable, plain)");
         this.ticks = metrics.counter("schedule_ticks_total", "Scheduled sessions requested by the scheduler");
         this.missedTicks = metrics.counter("schedule_ticks_missed_total",
                 "Ticks not fired because they were missed while the planner was down or the invoker was paused");
@@ -70,6 +73,11 @@ public final class PlannerMetrics implements PlannerListener {
     @Override
     public void requested(String cluster) {
         requested.inc(Map.of("cluster", cluster));
+    }
+
+    @Override
+    public void planCache(String cluster, String outcome) {
+        planCache.inc(Map.of("cluster", cluster, "outcome", outcome));
     }
 
     @Override

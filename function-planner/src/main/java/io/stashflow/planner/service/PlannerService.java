@@ -114,7 +114,7 @@ public final class PlannerService implements AutoCloseable {
 
         PlannerTopology.Settings plannerSettings = new PlannerTopology.Settings(topics, config.clusters(),
                 config.partitions(), config.resolverSettings(), config.recheckInterval(), config.definitionsGrace(),
-                config.retention(), Duration.ofMinutes(10), source);
+                config.retention(), Duration.ofMinutes(10), source, config.planCacheSize());
         Properties plannerProperties = streamsProperties(config.applicationId(), extra);
         StreamsRunner.rejectingHandler(plannerProperties, topics.rejected(), "planner.decode", source,
                 serdes.rejected(), () -> metrics.ignored("", "undecodable"));

@@ -24,7 +24,6 @@ import io.stashflow.planner.lifecycle.Stage;
 import io.stashflow.planner.lifecycle.TargetKey;
 import io.stashflow.planner.lifecycle.TargetSlot;
 import io.stashflow.planner.lifecycle.TrackedSession;
-import io.stashflow.planner.resolver.BuiltinDefinitions;
 import io.stashflow.planner.resolver.DefinitionLookup;
 import io.stashflow.planner.resolver.ResolutionException;
 import io.stashflow.planner.resolver.ResolvedPlan;
@@ -34,9 +33,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -78,7 +77,7 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
 
     private ProcessorContext<String, PlannerOutput> context;
     private KeyValueStore<String, TrackedSession> store;
-    private final Map<String, StashResolver> resolvers = new HashMap<>();
+    private final PlanCache planCache;
     private final SessionIndex index = new SessionIndex();
     private long nextPurgeMillis;
 
@@ -86,6 +85,7 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         this.settings = settings;
         this.view = view;
         this.listener = listener;
+        this.planCache = new PlanCache(view, settings.resolverSettings(), settings.planCacheSize());
     }
 
     @Override
@@ -254,7 +254,7 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
                     facts.name(), badDuration.get().field(), null, "INVALID_INPUT", now);
         }
         try {
-            ResolvedPlan plan = resolver(cluster).resolveRestoreSession(
+            ResolvedPlan plan = planCache.resolver(cluster).resolveRestoreSession(
                     SessionSynthesis.restoreSession(request, definition.get()));
             JobPlanned job = PlanBuilder.build(request, facts, plan, now);
             emitPlan(job, withTarget, now);
@@ -284,19 +284,19 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
                     namespace, facts.name(), badDuration.get().field(), null, "INVALID_INPUT", now);
         }
         try {
-            List<ResolvedPlan> plans = resolver(cluster).resolveBackupSession(SessionSynthesis.backupSession(request));
+            PlanCache.SessionPlans plans = planCache.backupPlans(cluster, request,
+                    outcome -> listener.planCache(cluster, outcome.name().toLowerCase(Locale.ROOT).replace('_', '-')));
             if (facts == null) {
                 // the invoker appeared between the lookup and the resolution: decide again on the next pass
                 return session.withWaitingFor("waiting for " + session.invokerKind() + " " + namespace + "/"
                         + session.invokerName() + " to be published in stash.definitions");
             }
             for (int index : indexes) {
-                Optional<ResolvedPlan> plan = plans.stream().filter(p -> p.targetIndex() == index).findFirst();
-                if (plan.isEmpty() || plans.size() != facts.targets().size()) {
+                if (!plans.has(index) || plans.size() != facts.targets().size()) {
                     return session.withWaitingFor(facts.kind() + " " + namespace + "/" + facts.name()
                             + " changed while the session was being planned; planning again");
                 }
-                jobs.add(PlanBuilder.build(request, facts, plan.get(), now));
+                jobs.add(PlanBuilder.build(request, facts, plans.target(index), now));
             }
         } catch (ResolutionException e) {
             return resolutionFailed(cluster, namespace, session, failedIndex, e, now);
@@ -367,11 +367,6 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         }
         Optional<BackupConfiguration> config = lookup.backupConfiguration(namespace, session.invokerName());
         return config.map(c -> InvokerFacts.of(c, namespace)).orElse(null);
-    }
-
-    private StashResolver resolver(String cluster) {
-        return resolvers.computeIfAbsent(cluster, c -> new StashResolver(
-                BuiltinDefinitions.withBuiltins(view.lookup(c)), settings.resolverSettings()));
     }
 
     /** The request a tracked session stands for (for the resolver and for the events). */

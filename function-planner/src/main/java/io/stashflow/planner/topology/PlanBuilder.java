@@ -55,13 +55,36 @@ final class PlanBuilder {
      * @throws io.stashflow.api.plan.PodPlanMappingException when the pod uses a field a plan cannot carry
      */
     static JobPlanned build(SessionRequested request, InvokerFacts facts, ResolvedPlan plan, Instant plannedAt) {
-        SessionKey key = sessionKey(request);
-        int index = plan.targetIndex();
-        InvokerFacts.Target target = facts.targets().get(index);
+        return build(request, facts, targetPlan(plan), plannedAt);
+    }
+
+    /**
+     * What a {@code JobPlanned} takes from the resolver's pod for one target: the pod as a plan (with each
+     * container's step), its pod security policies, interim volume claim and timeOut.
+     *
+     * @throws io.stashflow.api.plan.PodPlanMappingException when the pod uses a field a plan cannot carry
+     */
+    static TargetPlan targetPlan(ResolvedPlan plan) {
         Map<String, StepInfo> steps = new HashMap<>();
         for (PlannedContainer container : plan.containers()) {
             steps.put(container.containerName(), stepInfo(container));
         }
+        return new TargetPlan(plan.targetIndex(), PodPlanMapper.toPodPlan(plan.pod(), steps::get),
+                plan.podSecurityPolicyNames(), plan.interimVolumeClaim().map(PlanBuilder::json).orElse(null),
+                plan.timeOut());
+    }
+
+    /**
+     * @param facts     the invoker (the RestoreSession itself for a restore)
+     * @param plan      one target's pod, mapped
+     * @param plannedAt the planner's clock
+     * @throws io.stashflow.planner.lifecycle.GoDuration.InvalidDurationException when the invoker's timeOut is not
+     *         a Go duration (callers check {@link InvokerFacts#durationProblem()} first)
+     */
+    static JobPlanned build(SessionRequested request, InvokerFacts facts, TargetPlan plan, Instant plannedAt) {
+        SessionKey key = sessionKey(request);
+        int index = plan.targetIndex();
+        InvokerFacts.Target target = facts.targets().get(index);
         var retryConfig = facts.retryConfig();
         RetryPolicy retry = RetryPolicy.newBuilder()
                 .setMaxRetry(RetryRule.initialRetryLeft(retryConfig != null,
@@ -79,9 +102,9 @@ final class PlanBuilder {
                         .setTotalTargets(facts.targets().size())
                         .build())
                 .setRepositoryName(facts.repository())
-                .setPod(PodPlanMapper.toPodPlan(plan.pod(), steps::get))
+                .setPod(plan.pod())
                 .setPodSecurityPolicyNames(plan.podSecurityPolicyNames())
-                .setInterimVolumeClaimJson(plan.interimVolumeClaim().map(PlanBuilder::json).orElse(null))
+                .setInterimVolumeClaimJson(plan.interimVolumeClaimJson())
                 .setTimeOut(plan.timeOut())
                 .setDeadline(DeadlinePolicy.deadline(request.getRequestedAt(), plan.timeOut()).orElse(null))
                 .setRetry(retry)

@@ -37,6 +37,14 @@ public interface PlannerListener {
     default void pending(String cluster) {
     }
 
+    /**
+     * How a backup session's plans were made: {@code hit} (from the plan cache), {@code miss} (resolved, and cached
+     * when possible), {@code not-reusable} (resolved: the invoker's plans use the session name in a way that cannot
+     * be substituted) or {@code plain} (resolved: a restore, or a name the cache does not take).
+     */
+    default void planCache(String cluster, String outcome) {
+    }
+
     /** A retry session was requested. */
     default void retried(String cluster) {
     }

@@ -68,10 +68,15 @@ public final class PlannerTopology {
      * @param retention         how long a session is remembered after its last change (duplicate detection)
      * @param purgeInterval     how often sessions past the retention are forgotten
      * @param eventSource       CloudEvents source of the events produced
+     * @param planCacheSize     plan cache entries (invoker and retryLeft) per task; 0 turns the cache off
      */
     public record Settings(Topics topics, Set<String> clusters, int partitions, ResolverSettings resolverSettings,
                            Duration recheckInterval, Duration definitionsGrace, Duration retention,
-                           Duration purgeInterval, String eventSource) {
+                           Duration purgeInterval, String eventSource, int planCacheSize) {
+
+        /** Plan cache entries per task unless configured. */
+        public static final int DEFAULT_PLAN_CACHE_SIZE = 1000;
+
         public Settings {
             Objects.requireNonNull(topics, "topics");
             clusters = Set.copyOf(clusters);
@@ -83,33 +88,42 @@ public final class PlannerTopology {
             }
             Objects.requireNonNull(resolverSettings, "resolverSettings");
             Objects.requireNonNull(eventSource, "eventSource");
+            if (planCacheSize < 0) {
+                throw new IllegalArgumentException("planCacheSize must not be negative");
+            }
         }
 
         /** Defaults for everything but the topics and clusters: 1 s re-check, 10 s grace, 7 days retention. */
         public static Settings defaults(Topics topics, Set<String> clusters, int partitions) {
             return new Settings(topics, clusters, partitions, ResolverSettings.defaults(), Duration.ofSeconds(1),
                     Duration.ofSeconds(10), Duration.ofDays(7), Duration.ofMinutes(10),
-                    EventTypes.source("planner", String.join(",", new java.util.TreeSet<>(clusters))));
+                    EventTypes.source("planner", String.join(",", new java.util.TreeSet<>(clusters))),
+                    DEFAULT_PLAN_CACHE_SIZE);
         }
 
         public Settings withResolverSettings(ResolverSettings value) {
             return new Settings(topics, clusters, partitions, value, recheckInterval, definitionsGrace, retention,
-                    purgeInterval, eventSource);
+                    purgeInterval, eventSource, planCacheSize);
         }
 
         public Settings withRecheckInterval(Duration value) {
             return new Settings(topics, clusters, partitions, resolverSettings, value, definitionsGrace, retention,
-                    purgeInterval, eventSource);
+                    purgeInterval, eventSource, planCacheSize);
         }
 
         public Settings withDefinitionsGrace(Duration value) {
             return new Settings(topics, clusters, partitions, resolverSettings, recheckInterval, value, retention,
-                    purgeInterval, eventSource);
+                    purgeInterval, eventSource, planCacheSize);
+        }
+
+        public Settings withPlanCacheSize(int value) {
+            return new Settings(topics, clusters, partitions, resolverSettings, recheckInterval, definitionsGrace,
+                    retention, purgeInterval, eventSource, value);
         }
 
         public Settings withRetention(Duration value, Duration purgeEvery) {
             return new Settings(topics, clusters, partitions, resolverSettings, recheckInterval, definitionsGrace,
-                    value, purgeEvery, eventSource);
+                    value, purgeEvery, eventSource, planCacheSize);
         }
     }
 

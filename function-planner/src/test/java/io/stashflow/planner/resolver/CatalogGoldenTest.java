@@ -175,7 +175,7 @@ class CatalogGoldenTest {
                                 "--include-dependants", "false", "--hostname", "host-0")));
     }
 
-    private static List<ParsedResource> definitionsFor(String addon) {
+    static List<ParsedResource> definitionsFor(String addon) {
         List<ParsedResource> all = new ArrayList<>();
         for (Path file : catalogFiles(addon)) {
             all.addAll(read(file));

@@ -54,9 +54,14 @@ final class PlannerHarness implements AutoCloseable {
     }
 
     PlannerHarness(Path stateDir, Duration definitionsGrace) {
+        this(stateDir, definitionsGrace, PlannerTopology.Settings.DEFAULT_PLAN_CACHE_SIZE);
+    }
+
+    PlannerHarness(Path stateDir, Duration definitionsGrace, int planCacheSize) {
         PlannerTopology.Settings settings = PlannerTopology.Settings.defaults(topics, Set.of(CLUSTER), 1)
                 .withResolverSettings(RESOLVER)
-                .withDefinitionsGrace(definitionsGrace);
+                .withDefinitionsGrace(definitionsGrace)
+                .withPlanCacheSize(planCacheSize);
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "planner-test");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -187,6 +192,11 @@ final class PlannerHarness implements AutoCloseable {
         @Override
         public void scheduleInvalid(String cluster) {
             inc("scheduleInvalid");
+        }
+
+        @Override
+        public void planCache(String cluster, String outcome) {
+            inc("planCache:" + outcome);
         }
     }
 }
