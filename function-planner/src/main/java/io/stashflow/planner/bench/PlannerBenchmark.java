@@ -57,7 +57,8 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@value #CONFIGS} BackupConfigurations (each with its own AppBinding, spread over {@value #NAMESPACES}
  * namespaces so the planner's namespace-keyed stage has more than one key), published to the definitions topic. Both
  * applications run with {@code exactly_once_v2} and the same stream threads and commit interval (by default the
- * planner's: one thread, 50 ms).
+ * planner's: one thread, 50 ms) and the planner's producer settings ({@link PlannerTopology#producerSettings()}), so
+ * only the topology differs.
  *
  * <ol>
  *   <li>warm-up: a pass-through and a planner on their own small topics, so the JIT and the broker's transaction
@@ -136,7 +137,9 @@ public final class PlannerBenchmark {
                 + Runtime.getRuntime().availableProcessors() + " cores (broker, load generator and Streams share them)");
         out.println("set-up:  " + CONFIGS + " BackupConfigurations of the catalog's postgres backup Task in "
                 + NAMESPACES + " namespaces, " + PARTITIONS + " partitions, exactly_once_v2, "
-                + options.streamThreads() + " stream thread(s), commit.interval.ms " + options.commitIntervalMillis());
+                + options.streamThreads() + " stream thread(s), commit.interval.ms " + options.commitIntervalMillis()
+                + ", " + new java.util.TreeMap<>(PlannerTopology.producerSettings()) + " (the planner's producer"
+                + " settings, both applications)");
         out.flush();
         PlannerSerdes serdes = new PlannerSerdes(registry);
         String run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
@@ -405,6 +408,9 @@ public final class PlannerBenchmark {
         extra.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitIntervalMillis());
         extra.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, options.streamThreads());
         extra.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
+        // the planner's producer settings (batch size, compression), for the pass-through too: only the topology
+        // differs between the two applications
+        extra.putAll(PlannerTopology.producerSettings());
         return StreamsRunner.properties(applicationId, bootstrapServers, stateDir, extra);
     }
 

@@ -9,12 +9,15 @@ import io.stashflow.planner.definitions.DefinitionsStoreProcessor;
 import io.stashflow.planner.definitions.DefinitionsView;
 import io.stashflow.planner.resolver.ResolverSettings;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -128,6 +131,18 @@ public final class PlannerTopology {
     }
 
     private PlannerTopology() {
+    }
+
+    /**
+     * Producer settings of the planner's Streams applications. Each plan is a {@code JobPlanned} of 2-3 KB that is
+     * mostly the same text from one session of an invoker to the next: Kafka's default 16 KiB batch holds six of
+     * them, so the planner sends batches of up to 256 KiB, compressed with lz4 (the brokers store and serve a
+     * fraction of the bytes; consumers decompress transparently).
+     */
+    public static Map<String, Object> producerSettings() {
+        return Map.of(
+                StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024,
+                StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     }
 
     public static Topology build(Settings settings, PlannerSerdes serdes, DefinitionsView view,
