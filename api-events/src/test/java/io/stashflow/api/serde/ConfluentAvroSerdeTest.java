@@ -112,9 +112,10 @@ class ConfluentAvroSerdeTest {
     }
 
     /**
-     * Records are encoded into a buffer each thread reuses: every frame must still be exactly the header and the plain
-     * Avro encoding of its record, whatever was written before it (other types and sizes, a record larger than the
-     * buffer is kept at, and a write that failed half-way).
+     * Records are encoded with Avro's generated custom coders into a buffer each thread reuses: every frame must still
+     * be exactly the header and the plain Avro encoding of its record (Avro's reflective writer, custom coders off),
+     * whatever was written before it (other types and sizes, a record larger than the buffer is kept at, and a write
+     * that failed half-way).
      */
     @Test
     void everyFrameIsTheHeaderAndThePlainEncodingWhateverCameBefore() throws IOException {
