@@ -57,7 +57,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@value #CONFIGS} BackupConfigurations (each with its own AppBinding, spread over {@value #NAMESPACES}
  * namespaces so the planner's namespace-keyed stage has more than one key), published to the definitions topic. Both
  * applications run with {@code exactly_once_v2} and the same stream threads and commit interval (by default the
- * planner's: one thread, 50 ms) and the planner's producer settings ({@link PlannerTopology#producerSettings()}), so
+ * planner's: one thread, 50 ms) and the planner's other Streams settings ({@link PlannerTopology#streamsSettings()}), so
  * only the topology differs.
  *
  * <ol>
@@ -138,7 +138,7 @@ public final class PlannerBenchmark {
         out.println("set-up:  " + CONFIGS + " BackupConfigurations of the catalog's postgres backup Task in "
                 + NAMESPACES + " namespaces, " + PARTITIONS + " partitions, exactly_once_v2, "
                 + options.streamThreads() + " stream thread(s), commit.interval.ms " + options.commitIntervalMillis()
-                + ", " + new java.util.TreeMap<>(PlannerTopology.producerSettings()) + " (the planner's producer"
+                + ", " + new java.util.TreeMap<>(PlannerTopology.streamsSettings()) + " (the planner's Streams"
                 + " settings, both applications)");
         out.flush();
         PlannerSerdes serdes = new PlannerSerdes(registry);
@@ -237,6 +237,9 @@ public final class PlannerBenchmark {
             long done = awaitRecords(topics.jobs(CLUSTER), sessions, Duration.ofMinutes(2).plusMillis(sessions * 2L),
                     topics.planRejections());
             double perSecond = sessions / ((done - running[0]) / 1e9);
+            if (keepRunning) {
+                out.println("stream thread: " + threadTimeShares(runner.streams()));
+            }
             if (!keepRunning) {
                 runner.close();
             }
@@ -245,6 +248,24 @@ public final class PlannerBenchmark {
             runner.close();
             throw e;
         }
+    }
+
+    /**
+     * Where the stream thread's time went (Kafka Streams' own thread metrics, averaged over its recent windows):
+     * processing records, committing (flush and transaction), polling, punctuating.
+     */
+    private static String threadTimeShares(KafkaStreams streams) {
+        Map<String, Double> shares = new java.util.TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            if (name.group().equals("stream-thread-metrics") && name.name().endsWith("-ratio")
+                    && metric.metricValue() instanceof Double value && !value.isNaN()) {
+                shares.merge(name.name().replace("-ratio", ""), value, Double::sum);
+            }
+        });
+        StringBuilder text = new StringBuilder();
+        shares.forEach((what, share) -> text.append(text.isEmpty() ? "" : ", ")
+                .append(String.format(Locale.ROOT, "%s %.0f %%", what, share * 100)));
+        return text.append(" of its time (Kafka Streams' thread metrics)").toString();
     }
 
     /** @return {p50 ms, p99 ms, max ms, count} */
@@ -410,7 +431,7 @@ public final class PlannerBenchmark {
         extra.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         // the planner's producer settings (batch size, compression), for the pass-through too: only the topology
         // differs between the two applications
-        extra.putAll(PlannerTopology.producerSettings());
+        extra.putAll(PlannerTopology.streamsSettings());
         return StreamsRunner.properties(applicationId, bootstrapServers, stateDir, extra);
     }
 

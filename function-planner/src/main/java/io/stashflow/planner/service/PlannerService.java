@@ -161,7 +161,7 @@ public final class PlannerService implements AutoCloseable {
         settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) config.commitInterval().toMillis());
         settings.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         settings.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
-        settings.putAll(PlannerTopology.producerSettings());
+        settings.putAll(PlannerTopology.streamsSettings());
         settings.putAll(extra);
         return StreamsRunner.properties(applicationId, config.bootstrapServers(), config.stateDir(), settings);
     }
