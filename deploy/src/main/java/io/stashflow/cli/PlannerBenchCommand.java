@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
             "Benchmark the function-planner on an in-process Kafka broker: sessions/s planned (SessionRequested ->"
                     + " JobPlanned, exactly_once_v2) for 100 BackupConfigurations of the catalog's postgres Task, the"
                     + " rate of a pass-through Streams application copying the same records in the same run, their"
-                    + " ratio, and p50/p99 latency from requestedAt to JobPlanned at --rate sessions/s.",
+                    + " ratio (each measured --rounds times, medians reported), and p50/p99 latency from requestedAt"
+                    + " to JobPlanned at --rate sessions/s.",
             "Exit status 1 when a phase does not complete (a session not planned, or rejected).",
         })
 public final class PlannerBenchCommand implements Callable<Integer> {
@@ -50,10 +51,15 @@ public final class PlannerBenchCommand implements Callable<Integer> {
             description = "Commit interval of both applications (default: ${DEFAULT-VALUE}, the planner's default).")
     int commitIntervalMillis;
 
-    @Option(names = "--warmup-sessions", defaultValue = "10000",
+    @Option(names = "--warmup-sessions", defaultValue = "50000",
             description = "Sessions of the planner's warm-up; the pass-through warms up with ten times as many"
                     + " records (default: ${DEFAULT-VALUE}).")
     int warmupSessions;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Pass-through and planner pairs measured; the report gives each round and the medians, the"
+                    + " ratio being the median of the rounds' ratios (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--catalog", paramLabel = "DIR",
             description = "The Stash catalog copy (default: shared/conformance/stash-catalog found by walking up from"
@@ -71,7 +77,7 @@ public final class PlannerBenchCommand implements Callable<Integer> {
         PlannerBenchmark.Options options;
         try {
             options = new PlannerBenchmark.Options(sessions, rate, latencySeconds, warmupSessions, streamThreads,
-                    commitIntervalMillis);
+                    commitIntervalMillis, rounds);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -32,6 +32,13 @@ class PlannerBenchCommandTest {
     }
 
     @Test
+    void zeroRoundsAreRefused() {
+        Run run = run("bench", "planner", "--rounds", "0");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.stderr().contains("rounds must be positive"), run.stderr());
+    }
+
+    @Test
     void aMissingCatalogIsReportedBeforeAnythingStarts() {
         Run run = run("bench", "planner", "--catalog", "/nonexistent/catalog");
         assertEquals(1, run.exitCode());

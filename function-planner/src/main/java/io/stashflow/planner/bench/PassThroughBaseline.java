@@ -1,14 +1,18 @@
 package io.stashflow.planner.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -22,8 +26,9 @@ import org.apache.kafka.streams.kstream.Produced;
  * application that copies records unchanged from one topic to another, with the settings it is given (the benchmarks
  * pass the service's own: {@code exactly_once_v2}, stream threads, commit interval).
  *
- * <p>The input is written before the application starts; its rate is the records over the time from reaching
- * RUNNING to the last copy being readable ({@code read_committed}).
+ * <p>The input is written before the application starts, and the {@link Reader} of the output is positioned before
+ * it starts too (partitions assigned, no consumer group), so the measured time is the application's alone: from
+ * reaching RUNNING to the last copy being readable ({@code read_committed}).
  */
 public final class PassThroughBaseline {
 
@@ -48,7 +53,8 @@ public final class PassThroughBaseline {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), streamsProperties)) {
+        try (Reader reader = Reader.open(bootstrapServers, List.of(out), timeout);
+             KafkaStreams streams = new KafkaStreams(builder.build(), streamsProperties)) {
             long[] running = new long[1];
             streams.setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.RUNNING && running[0] == 0) {
@@ -56,7 +62,7 @@ public final class PassThroughBaseline {
                 }
             });
             streams.start();
-            long done = awaitRecords(bootstrapServers, java.util.List.of(out), r -> true, records, timeout, out);
+            long done = reader.await(r -> true, records, timeout, out);
             double seconds = (done - running[0]) / 1e9;
             streams.close(Duration.ofSeconds(30));
             return new Result(records, seconds);
@@ -64,26 +70,54 @@ public final class PassThroughBaseline {
     }
 
     /**
-     * Reads {@code topics} ({@code read_committed}, from the beginning, a group of its own) until {@code count}
-     * records were counted.
-     *
-     * @param counts whether a record counts; it may throw to end the wait (a rejection the run cannot survive)
-     * @param what   names what is awaited in the timeout message
-     * @return {@code System.nanoTime()} when the last one was read
-     * @throws IllegalStateException when fewer arrive within {@code timeout}
+     * Reads topics from their beginning ({@code read_committed}) by assigning every partition directly: no consumer
+     * group, so nothing to join, and once {@link #open} returns the reader is positioned and only waits for data.
      */
-    public static long awaitRecords(String bootstrapServers, Collection<String> topics,
-                                    Predicate<ConsumerRecord<String, byte[]>> counts, long count, Duration timeout,
-                                    String what) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        settings.put(ConsumerConfig.GROUP_ID_CONFIG, "await-" + System.nanoTime());
-        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            consumer.subscribe(topics);
+    public static final class Reader implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer;
+
+        private Reader(KafkaConsumer<String, byte[]> consumer) {
+            this.consumer = consumer;
+        }
+
+        /** @param topics existing topics */
+        public static Reader open(String bootstrapServers, Collection<String> topics, Duration timeout) {
+            Map<String, Object> settings = new HashMap<>();
+            settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+            KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(settings, new StringDeserializer(),
+                    new ByteArrayDeserializer());
+            try {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : topics) {
+                    for (PartitionInfo partition : consumer.partitionsFor(topic, timeout)) {
+                        partitions.add(new TopicPartition(topic, partition.partition()));
+                    }
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                for (TopicPartition partition : partitions) {
+                    consumer.position(partition, timeout);
+                }
+                return new Reader(consumer);
+            } catch (RuntimeException e) {
+                consumer.close();
+                throw e;
+            }
+        }
+
+        /**
+         * Reads until {@code count} records were counted.
+         *
+         * @param counts whether a record counts; it may throw to end the wait (a rejection the run cannot survive)
+         * @param what   names what is awaited in the timeout message
+         * @return {@code System.nanoTime()} when the last one was read
+         * @throws IllegalStateException when fewer arrive within {@code timeout}
+         */
+        public long await(Predicate<ConsumerRecord<String, byte[]>> counts, long count, Duration timeout,
+                          String what) {
             long seen = 0;
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
@@ -98,6 +132,11 @@ public final class PassThroughBaseline {
             }
             throw new IllegalStateException("only " + seen + " of " + count + " records arrived in " + what
                     + " within " + timeout);
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
         }
     }
 }

@@ -61,13 +61,15 @@ import org.apache.kafka.streams.StreamsConfig;
  * only the topology differs.
  *
  * <ol>
- *   <li>warm-up: a pass-through and a planner on their own small topics, so the JIT and the broker's transaction
- *       state exist before anything is measured;</li>
- *   <li>pass-through: {@code sessions} records are written first, then the application starts; its rate is records
- *       over the time from reaching RUNNING to the last copy being readable ({@code read_committed});</li>
- *   <li>planner: the same for the planner topology (sessions → re-key by namespace → resolve → JobPlanned);</li>
- *   <li>latency: the running planner gets {@code rate} sessions per second for {@code latencySeconds}; each session's
- *       latency is the moment its plan is read ({@code read_committed}) minus its {@code requestedAt}.</li>
+ *   <li>warm-up: a pass-through and a planner on their own topics, so the JIT has compiled the hot paths and the
+ *       broker's transaction state exists before anything is measured;</li>
+ *   <li>rounds ({@code rounds}, each on fresh topics and application ids): a pass-through, then a planner. For each,
+ *       {@code sessions} records are written first, a reader of the output is positioned (partitions assigned, no
+ *       group to join), then the application starts; its rate is records over the time from reaching RUNNING to
+ *       the last output being readable ({@code read_committed}). The report gives every round and the medians; the
+ *       ratio is the median of the rounds' ratios, since a round's two applications ran back to back;</li>
+ *   <li>latency: the last round's planner gets {@code rate} sessions per second for {@code latencySeconds}; each
+ *       session's latency is the moment its plan is read ({@code read_committed}) minus its {@code requestedAt}.</li>
  * </ol>
  * Every session is planned (none is skipped or pending): the benchmark sends no statuses, and no two
  * BackupConfigurations share a target. A run fails when the counts do not add up.
@@ -86,30 +88,27 @@ public final class PlannerBenchmark {
      * @param warmupSessions sessions of the planner's warm-up (the pass-through warms up with ten times as many)
      * @param streamThreads  stream threads of both applications
      * @param commitIntervalMillis commit interval of both applications
+     * @param rounds         pass-through and planner pairs measured (medians are reported)
      */
     public record Options(int sessions, double rate, double latencySeconds, int warmupSessions, int streamThreads,
-                          int commitIntervalMillis) {
+                          int commitIntervalMillis, int rounds) {
         public Options {
             if (sessions < 1 || rate <= 0 || latencySeconds <= 0 || warmupSessions < 1 || streamThreads < 1
-                    || commitIntervalMillis < 1) {
-                throw new IllegalArgumentException("sessions, rate, latency seconds, warm-up sessions, stream threads"
-                        + " and commit interval must be positive");
+                    || commitIntervalMillis < 1 || rounds < 1) {
+                throw new IllegalArgumentException("sessions, rate, latency seconds, warm-up sessions, stream threads,"
+                        + " commit interval and rounds must be positive");
             }
-        }
-
-        /** The planner's defaults: one stream thread, commits every 50 ms. */
-        public static Options of(int sessions, double rate, double latencySeconds, int warmupSessions) {
-            return new Options(sessions, rate, latencySeconds, warmupSessions, 1, 50);
         }
     }
 
     /** The figures of one run. */
+    /**
+     * The figures of one run: medians over the rounds, and the ratio as the median of each round's ratio (a round's
+     * pass-through and planner ran back to back on the same machine state).
+     */
     public record Result(int sessions, double producedPerSecond, double passThroughPerSecond,
-                         double plannedPerSecond, int latencySessions, double p50Millis, double p99Millis,
-                         double maxMillis) {
-        public double ratio() {
-            return plannedPerSecond / passThroughPerSecond;
-        }
+                         double plannedPerSecond, double ratio, int latencySessions, double p50Millis,
+                         double p99Millis, double maxMillis) {
     }
 
     private final String bootstrapServers;
@@ -146,21 +145,47 @@ public final class PlannerBenchmark {
 
         // warm-up, on topics and application ids of their own
         passThrough(run + "-warm", options.warmupSessions() * 10, serdes);
-        plannerThroughput(new Topics(run + "-warm"), run + "-warm-planner", options.warmupSessions(), serdes, false);
+        plannerThroughput(new Topics(run + "-warm"), run + "-warm-planner", options.warmupSessions(), serdes)
+                .close();
 
-        double[] passThrough = passThrough(run, options.sessions(), serdes);
-        out.println(String.format(Locale.ROOT, "produce:      %,d SessionRequested records at %,.0f records/s",
-                options.sessions(), passThrough[0]));
-        out.println(String.format(Locale.ROOT, "pass-through: %,d records copied in %.2f s: %,.0f records/s",
-                options.sessions(), options.sessions() / passThrough[1], passThrough[1]));
-        out.flush();
-
-        Topics topics = new Topics(run);
-        PlannerRun planner = plannerThroughput(topics, run + "-planner", options.sessions(), serdes, true);
+        // rounds: a pass-through, then a planner, each on fresh topics; the last planner stays up for the latency
+        double[] produced = new double[options.rounds()];
+        double[] copied = new double[options.rounds()];
+        double[] planned = new double[options.rounds()];
+        PlannerRun planner = null;
+        Topics topics = null;
         try {
-            out.println(String.format(Locale.ROOT, "planner:      %,d sessions planned in %.2f s: %,.0f sessions/s"
-                            + " (%.2f of the pass-through rate)", options.sessions(),
-                    options.sessions() / planner.perSecond, planner.perSecond, planner.perSecond / passThrough[1]));
+            for (int round = 0; round < options.rounds(); round++) {
+                String prefix = run + "-" + (round + 1);
+                double[] passThrough = passThrough(prefix, options.sessions(), serdes);
+                produced[round] = passThrough[0];
+                copied[round] = passThrough[1];
+                boolean last = round == options.rounds() - 1;
+                topics = new Topics(prefix);
+                PlannerRun thisRound = plannerThroughput(topics, prefix + "-planner", options.sessions(), serdes);
+                planned[round] = thisRound.perSecond;
+                out.println(String.format(Locale.ROOT, "round %d:      pass-through %,d records in %.2f s: %,.0f"
+                                + " records/s; planner %,d sessions in %.2f s: %,.0f sessions/s (%.2f)", round + 1,
+                        options.sessions(), options.sessions() / copied[round], copied[round], options.sessions(),
+                        options.sessions() / planned[round], planned[round], planned[round] / copied[round]));
+                out.println("              planner stream thread: " + thisRound.timeShares);
+                out.flush();
+                if (last) {
+                    planner = thisRound;
+                } else {
+                    thisRound.close();
+                }
+            }
+            double passThroughRate = median(copied);
+            double plannerRate = median(planned);
+            double ratio = median(ratios(planned, copied));
+            out.println(String.format(Locale.ROOT, "produce:      %,d SessionRequested records at %,.0f records/s"
+                    + " (median)", options.sessions(), median(produced)));
+            out.println(String.format(Locale.ROOT, "pass-through: %,.0f records/s (median of %d rounds)",
+                    passThroughRate, options.rounds()));
+            out.println(String.format(Locale.ROOT, "planner:      %,.0f sessions/s (median of %d rounds); ratio %.2f"
+                    + " of the pass-through rate (median of the rounds' ratios)", plannerRate, options.rounds(),
+                    ratio));
             out.flush();
             double[] latency = latency(topics, planner, serdes);
             int latencySessions = (int) latency[3];
@@ -168,11 +193,29 @@ public final class PlannerBenchmark {
                             + " p99 %.1f ms, max %.1f ms (requestedAt to JobPlanned readable, read_committed)",
                     latencySessions, options.rate(), options.latencySeconds(), latency[0], latency[1], latency[2]));
             out.flush();
-            return new Result(options.sessions(), passThrough[0], passThrough[1], planner.perSecond,
+            return new Result(options.sessions(), median(produced), passThroughRate, plannerRate, ratio,
                     latencySessions, latency[0], latency[1], latency[2]);
         } finally {
-            planner.close();
+            if (planner != null) {
+                planner.close();
+            }
         }
+    }
+
+    private static double[] ratios(double[] planned, double[] copied) {
+        double[] ratios = new double[planned.length];
+        for (int i = 0; i < planned.length; i++) {
+            ratios[i] = planned[i] / copied[i];
+        }
+        return ratios;
+    }
+
+    /** The median (the mean of the middle two for an even count). */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -192,13 +235,15 @@ public final class PlannerBenchmark {
     // ---------------------------------------------------------------------------------------------------------------
     // planner
 
-    private final class PlannerRun implements AutoCloseable {
+    private static final class PlannerRun implements AutoCloseable {
         final StreamsRunner runner;
         final double perSecond;
+        final String timeShares;
 
-        PlannerRun(StreamsRunner runner, double perSecond) {
+        PlannerRun(StreamsRunner runner, double perSecond, String timeShares) {
             this.runner = runner;
             this.perSecond = perSecond;
+            this.timeShares = timeShares;
         }
 
         @Override
@@ -207,8 +252,9 @@ public final class PlannerBenchmark {
         }
     }
 
-    private PlannerRun plannerThroughput(Topics topics, String applicationId, int sessions, PlannerSerdes serdes,
-                                         boolean keepRunning) throws Exception {
+    /** Writes the sessions, starts a planner and measures it; the caller closes the returned run. */
+    private PlannerRun plannerThroughput(Topics topics, String applicationId, int sessions, PlannerSerdes serdes)
+            throws Exception {
         Map<String, Boolean> topicSpecs = new HashMap<>();
         for (String topic : List.of(topics.sessions(), topics.planRejections(), topics.rejected(),
                 topics.jobs(CLUSTER))) {
@@ -232,18 +278,20 @@ public final class PlannerBenchmark {
                 running[0] = System.nanoTime();
             }
         });
-        runner.start();
-        try {
-            long done = awaitRecords(topics.jobs(CLUSTER), sessions, Duration.ofMinutes(2).plusMillis(sessions * 2L),
-                    topics.planRejections());
+        Duration timeout = Duration.ofMinutes(2).plusMillis(sessions * 2L);
+        try (PassThroughBaseline.Reader reader = PassThroughBaseline.Reader.open(bootstrapServers,
+                List.of(topics.jobs(CLUSTER), topics.planRejections()), timeout)) {
+            runner.start();
+            long done = reader.await(record -> {
+                if (record.topic().equals(topics.planRejections())) {
+                    PlanRejected rejected = ConfluentAvroSerde.forValues(registry, PlanRejected.class)
+                            .deserialize(record.topic(), record.value());
+                    throw new IllegalStateException("the planner rejected a bench session: " + rejected.getReason());
+                }
+                return true;
+            }, sessions, timeout, topics.jobs(CLUSTER));
             double perSecond = sessions / ((done - running[0]) / 1e9);
-            if (keepRunning) {
-                out.println("stream thread: " + threadTimeShares(runner.streams()));
-            }
-            if (!keepRunning) {
-                runner.close();
-            }
-            return new PlannerRun(runner, perSecond);
+            return new PlannerRun(runner, perSecond, threadTimeShares(runner.streams()));
         } catch (Exception | Error e) {
             runner.close();
             throw e;
@@ -384,24 +432,6 @@ public final class PlannerBenchmark {
 
     // ---------------------------------------------------------------------------------------------------------------
     // plumbing
-
-    /**
-     * Reads {@code topic} ({@code read_committed}) from the beginning until {@code count} records were seen.
-     *
-     * @param failOn a topic whose first record fails the run (the planner's rejections), or null
-     * @return {@code System.nanoTime()} when the last one was read
-     */
-    private long awaitRecords(String topic, int count, Duration timeout, String failOn) {
-        List<String> topics = failOn == null ? List.of(topic) : List.of(topic, failOn);
-        return PassThroughBaseline.awaitRecords(bootstrapServers, topics, record -> {
-            if (record.topic().equals(failOn)) {
-                PlanRejected rejected = ConfluentAvroSerde.forValues(registry, PlanRejected.class)
-                        .deserialize(record.topic(), record.value());
-                throw new IllegalStateException("the planner rejected a bench session: " + rejected.getReason());
-            }
-            return true;
-        }, count, timeout, topic);
-    }
 
     private KafkaConsumer<String, byte[]> consumer(String purpose) {
         Map<String, Object> settings = new HashMap<>();

@@ -24,4 +24,11 @@ class PlannerBenchmarkTest {
         assertEquals(PlannerBenchmark.NAMESPACES, content.documents().stream()
                 .filter(d -> d.kind().kind().equals("Repository")).count());
     }
+
+    @Test
+    void theReportedFiguresAreMedians() {
+        assertEquals(7.0, PlannerBenchmark.median(new double[] {9, 1, 7}));
+        assertEquals(4.0, PlannerBenchmark.median(new double[] {5, 1, 3, 9}));
+        assertEquals(2.5, PlannerBenchmark.median(new double[] {2.5}));
+    }
 }
