@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,18 +56,27 @@ public final class PassThroughBaseline {
                 .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         try (Reader reader = Reader.open(bootstrapServers, List.of(out), timeout);
              KafkaStreams streams = new KafkaStreams(builder.build(), streamsProperties)) {
-            long[] running = new long[1];
+            AtomicLong running = new AtomicLong();
             streams.setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.RUNNING && running[0] == 0) {
-                    running[0] = System.nanoTime();
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.compareAndSet(0, System.nanoTime());
                 }
             });
+            long started = System.nanoTime();
             streams.start();
             long done = reader.await(r -> true, records, timeout, out);
-            double seconds = (done - running[0]) / 1e9;
+            double seconds = (done - measuredFrom(started, running.get(), done)) / 1e9;
             streams.close(Duration.ofSeconds(30));
             return new Result(records, seconds);
         }
+    }
+
+    /**
+     * When an application's measured time starts: when it reached RUNNING, or, when it did not before its work was
+     * done (with several stream threads the client is RUNNING only once every thread is), when it was started.
+     */
+    public static long measuredFrom(long startedNanos, long runningNanos, long doneNanos) {
+        return runningNanos != 0 && runningNanos <= doneNanos ? runningNanos : startedNanos;
     }
 
     /**

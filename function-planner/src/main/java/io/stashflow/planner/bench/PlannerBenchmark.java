@@ -272,15 +272,16 @@ public final class PlannerBenchmark {
         StreamsRunner runner = new StreamsRunner("planner-bench",
                 PlannerTopology.build(settings, serdes, view, PlannerListener.none()), properties, null, 0,
                 Duration.ofMinutes(1), Duration.ofSeconds(30));
-        long[] running = new long[1];
+        AtomicLong running = new AtomicLong();
         runner.streams().setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING && running[0] == 0) {
-                running[0] = System.nanoTime();
+            if (now == KafkaStreams.State.RUNNING) {
+                running.compareAndSet(0, System.nanoTime());
             }
         });
         Duration timeout = Duration.ofMinutes(2).plusMillis(sessions * 2L);
         try (PassThroughBaseline.Reader reader = PassThroughBaseline.Reader.open(bootstrapServers,
                 List.of(topics.jobs(CLUSTER), topics.planRejections()), timeout)) {
+            long started = System.nanoTime();
             runner.start();
             long done = reader.await(record -> {
                 if (record.topic().equals(topics.planRejections())) {
@@ -290,7 +291,8 @@ public final class PlannerBenchmark {
                 }
                 return true;
             }, sessions, timeout, topics.jobs(CLUSTER));
-            double perSecond = sessions / ((done - running[0]) / 1e9);
+            long from = PassThroughBaseline.measuredFrom(started, running.get(), done);
+            double perSecond = sessions / ((done - from) / 1e9);
             return new PlannerRun(runner, perSecond, threadTimeShares(runner.streams()));
         } catch (Exception | Error e) {
             runner.close();

@@ -31,4 +31,12 @@ class PlannerBenchmarkTest {
         assertEquals(4.0, PlannerBenchmark.median(new double[] {5, 1, 3, 9}));
         assertEquals(2.5, PlannerBenchmark.median(new double[] {2.5}));
     }
+
+    @Test
+    void anApplicationIsTimedFromRunningOrElseFromItsStart() {
+        assertEquals(200, PassThroughBaseline.measuredFrom(100, 200, 900));
+        // never RUNNING (several stream threads still joining) or RUNNING only after the work was done
+        assertEquals(100, PassThroughBaseline.measuredFrom(100, 0, 900));
+        assertEquals(100, PassThroughBaseline.measuredFrom(100, 950, 900));
+    }
 }
