@@ -6,10 +6,15 @@ import static io.stashflow.planner.topology.PlannerFixtures.backupConfiguration;
 import static io.stashflow.planner.topology.PlannerFixtures.definitions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stashflow.api.cloudevents.CloudEventHeaders;
 import io.stashflow.api.registry.EmbeddedSchemaRegistry;
+import io.stashflow.api.registry.RegisteredSchema;
+import io.stashflow.api.registry.RegistryErrorCode;
+import io.stashflow.api.registry.SchemaRegistry;
+import io.stashflow.api.registry.SchemaRegistryException;
 import io.stashflow.api.topics.RecordKeys;
 import io.stashflow.api.topics.Topics;
 import io.stashflow.events.Definition;
@@ -22,14 +27,17 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +63,10 @@ class SchedulerTopologyTest {
     private Instant now = START;
 
     private void start(Duration jitter) {
+        start(jitter, serdes);
+    }
+
+    private void start(Duration jitter, PlannerSerdes serdes) {
         SchedulerTopology.Settings settings = new SchedulerTopology.Settings(topics, Set.of(CLUSTER), ZoneOffset.UTC,
                 new ScheduleJitter(jitter), Duration.ofSeconds(1), "/stashflow/planner/test");
         Properties properties = new Properties();
@@ -133,6 +145,73 @@ class SchedulerTopologyTest {
         advanceTo(Instant.parse("2026-03-01T10:10:00Z"));
         assertEquals(List.of("pg-backup-" + Instant.parse("2026-03-01T10:10:00Z").getEpochSecond()),
                 fired().stream().map(SessionRequested::getSessionName).toList());
+    }
+
+    /**
+     * A failure of the task itself while a tick is written (here the sessions topic's schema cannot be registered, so
+     * Kafka Streams fails the send) must reach Kafka Streams, which revives the task and fires the tick again from
+     * the restored store. Caught as the schedule's own problem it would drop the schedule and lose the tick.
+     */
+    @Test
+    void aTaskFailureWhileATickIsWrittenReachesKafkaStreams() {
+        SchemaRegistry inMemory = EmbeddedSchemaRegistry.inMemory();
+        SchemaRegistry refusingSessions = new SchemaRegistry() {
+            @Override
+            public int register(String subject, Schema schema) {
+                if (subject.equals(topics.sessions() + "-value")) {
+                    throw new SchemaRegistryException(RegistryErrorCode.STORE_ERROR.httpStatus(),
+                            RegistryErrorCode.STORE_ERROR.code(), "refused by the test");
+                }
+                return inMemory.register(subject, schema);
+            }
+
+            @Override
+            public Schema byId(int id) {
+                return inMemory.byId(id);
+            }
+
+            @Override
+            public Optional<RegisteredSchema> lookup(String subject, Schema schema) {
+                return inMemory.lookup(subject, schema);
+            }
+
+            @Override
+            public Optional<RegisteredSchema> latest(String subject) {
+                return inMemory.latest(subject);
+            }
+
+            @Override
+            public RegisteredSchema version(String subject, int version) {
+                return inMemory.version(subject, version);
+            }
+
+            @Override
+            public boolean isCompatible(String subject, Schema schema) {
+                return inMemory.isCompatible(subject, schema);
+            }
+
+            @Override
+            public List<String> subjects() {
+                return inMemory.subjects();
+            }
+
+            @Override
+            public List<Integer> versions(String subject) {
+                return inMemory.versions(subject);
+            }
+        };
+        start(Duration.ZERO, new PlannerSerdes(refusingSessions));
+        publish(CLUSTER, appBinding("pg") + "---\n" + backupConfiguration("pg-backup", "pg",
+                "schedule: \"*/5 * * * *\""));
+
+        StreamsException failure = assertThrows(StreamsException.class,
+                () -> advanceTo(Instant.parse("2026-03-01T10:05:00Z")));
+
+        Throwable cause = failure;
+        while (cause.getCause() != null && !String.valueOf(cause.getMessage()).contains("refused by the test")) {
+            cause = cause.getCause();
+        }
+        assertTrue(String.valueOf(cause.getMessage()).contains("refused by the test"), failure.toString());
     }
 
     @Test
