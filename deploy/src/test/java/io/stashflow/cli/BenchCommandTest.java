@@ -3,11 +3,8 @@ package io.stashflow.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code stashflow bench resolve} runs both benchmarks and prints the report. Only the report's shape is checked;
@@ -15,22 +12,13 @@ import picocli.CommandLine;
  */
 class BenchCommandTest {
 
-    record Run(int exitCode, String stdout, String stderr) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = StashflowCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void resolveBenchPrintsOneLinePerBenchmarkWithTheEnvironment() {
-        Run run = run("bench", "resolve", "--warmup-seconds", "0", "--measure-seconds", "0.2");
+        CliRun run = run("bench", "resolve", "--warmup-seconds", "0", "--measure-seconds", "0.2");
         assertEquals(0, run.exitCode(), run.stderr());
         List<String> lines = run.stdout().lines().toList();
         assertEquals("command: stashflow bench resolve --warmup-seconds 0 --measure-seconds 0.2", lines.get(0));
@@ -48,14 +36,14 @@ class BenchCommandTest {
 
     @Test
     void benchAloneListsItsSubcommands() {
-        Run run = run("bench");
+        CliRun run = run("bench");
         assertEquals(0, run.exitCode());
         assertTrue(run.stdout().contains("resolve"), run.stdout());
     }
 
     @Test
     void aMissingCatalogIsReported() {
-        Run run = run("bench", "resolve", "--catalog", "/nonexistent/catalog", "--measure-seconds", "0.1");
+        CliRun run = run("bench", "resolve", "--catalog", "/nonexistent/catalog", "--measure-seconds", "0.1");
         assertEquals(1, run.exitCode());
         assertTrue(run.stderr().contains("no Stash catalog found at /nonexistent/catalog"), run.stderr());
     }

@@ -3,13 +3,10 @@ package io.stashflow.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * {@code stashflow bench fleet} at a small scale, end to end (broker, planner, reporter, three agents on simulated
@@ -18,23 +15,14 @@ import picocli.CommandLine;
  */
 class FleetBenchCommandTest {
 
-    private record Run(int exitCode, String stdout, String stderr) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = StashflowCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     @Tag("integration")
     void thirtySessionsFromThreeClustersAllEndOnceAndTheFiguresArePrinted() {
-        Run run = run("bench", "fleet", "--clusters", "3", "--sessions", "30", "--step-delay", "10ms",
+        CliRun run = run("bench", "fleet", "--clusters", "3", "--sessions", "30", "--step-delay", "10ms",
                 "--failure-ratio", "0.5");
         String out = run.stdout();
         assertEquals(0, run.exitCode(), out + run.stderr());
@@ -56,17 +44,17 @@ class FleetBenchCommandTest {
 
     @Test
     void sessionsMustSpreadEvenlyOverTheClusters() {
-        Run run = run("bench", "fleet", "--clusters", "3", "--sessions", "31");
+        CliRun run = run("bench", "fleet", "--clusters", "3", "--sessions", "31");
         assertEquals(2, run.exitCode());
         assertTrue(run.stderr().contains("must be a multiple of --clusters"), run.stderr());
     }
 
     @Test
     void aBadDurationOrAMissingCatalogIsReportedBeforeAnythingStarts() {
-        Run bad = run("bench", "fleet", "--step-delay", "soon");
+        CliRun bad = run("bench", "fleet", "--step-delay", "soon");
         assertEquals(2, bad.exitCode());
         assertTrue(bad.stderr().contains("'soon' is not a duration"), bad.stderr());
-        Run missing = run("bench", "fleet", "--catalog", "/nonexistent/catalog");
+        CliRun missing = run("bench", "fleet", "--catalog", "/nonexistent/catalog");
         assertEquals(1, missing.exitCode());
         assertTrue(missing.stderr().contains("no Stash catalog with postgres-backup-function.yaml and"
                 + " postgres-backup-task.yaml found at /nonexistent/catalog"), missing.stderr());
@@ -74,7 +62,7 @@ class FleetBenchCommandTest {
 
     @Test
     void helpSaysTheClustersAreSimulated() {
-        Run run = run("bench", "fleet", "--help");
+        CliRun run = run("bench", "fleet", "--help");
         assertEquals(0, run.exitCode());
         assertTrue(run.stdout().contains("SIMULATED"), run.stdout());
         assertTrue(run.stdout().contains("--step-delay"), run.stdout());

@@ -11,8 +11,6 @@ import io.stashflow.api.topics.Topics;
 import io.stashflow.events.SessionKind;
 import io.stashflow.events.SessionRequested;
 import io.stashflow.testsupport.KafkaTestCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,17 +27,8 @@ import picocli.CommandLine;
 
 class TriggerCommandTest {
 
-    private record Run(int exitCode, String stdout, String stderr) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new TriggerCommand(Map.of()));
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(new CommandLine(new TriggerCommand(Map.of())), args);
     }
 
     private static SessionRequested request(String... args) {
@@ -84,21 +73,21 @@ class TriggerCommandTest {
 
     @Test
     void wrongArgumentsExitWithTwoAndSayWhatIsExpected() {
-        Run none = run();
+        CliRun none = run();
         assertEquals(TriggerCommand.BAD_ARGUMENTS, none.exitCode());
         assertTrue(none.stderr().contains("give either NAMESPACE/BACKUPCONFIG or --restore"), none.stderr());
-        Run both = run("demo/a", "--restore", "demo/b");
+        CliRun both = run("demo/a", "--restore", "demo/b");
         assertEquals(TriggerCommand.BAD_ARGUMENTS, both.exitCode());
-        Run noNamespace = run("pg-backup");
+        CliRun noNamespace = run("pg-backup");
         assertEquals(TriggerCommand.BAD_ARGUMENTS, noNamespace.exitCode());
         assertTrue(noNamespace.stderr().contains("must be NAMESPACE/NAME"), noNamespace.stderr());
-        Run batchRestore = run("--restore", "demo/r", "--batch");
+        CliRun batchRestore = run("--restore", "demo/r", "--batch");
         assertEquals(TriggerCommand.BAD_ARGUMENTS, batchRestore.exitCode());
     }
 
     @Test
     void anUnreachableBrokerIsReportedWithExitOne() {
-        Run run = run("demo/pg-backup", "--bootstrap-servers", "127.0.0.1:1", "--registry-url", "http://127.0.0.1:1",
+        CliRun run = run("demo/pg-backup", "--bootstrap-servers", "127.0.0.1:1", "--registry-url", "http://127.0.0.1:1",
                 "--timeout", "2");
         assertEquals(TriggerCommand.FAILED, run.exitCode());
         assertTrue(run.stderr().contains("could not write the request"), run.stderr());
@@ -113,7 +102,7 @@ class TriggerCommandTest {
         kafka.createTopics(1, topics.sessions());
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.inMemory();
         try (SchemaRegistryHttpServer http = SchemaRegistryHttpServer.start(registry, "127.0.0.1", 0)) {
-            Run run = run("demo/pg-backup", "--bootstrap-servers", kafka.bootstrapServers(), "--registry-url",
+            CliRun run = run("demo/pg-backup", "--bootstrap-servers", kafka.bootstrapServers(), "--registry-url",
                     http.baseUrl(), "--topic-prefix", prefix, "--cluster", "c1");
             assertEquals(0, run.exitCode(), run.stderr());
             assertTrue(run.stdout().startsWith("requested BackupSession demo/pg-backup-"), run.stdout());
