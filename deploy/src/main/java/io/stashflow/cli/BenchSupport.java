@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** What the broker-backed benchmark commands ({@code bench planner}, {@code bench fleet}) share. */
+/** What the benchmark commands ({@code bench planner}, {@code bench fleet}, {@code bench executor}) share. */
 final class BenchSupport {
 
     private BenchSupport() {

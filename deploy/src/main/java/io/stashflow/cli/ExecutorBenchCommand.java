@@ -43,9 +43,7 @@ public final class ExecutorBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        // one log line per pod would drown the figures
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.stashflow"))
-                .setLevel(ch.qos.logback.classic.Level.WARN);
+        BenchSupport.quietServiceLogs();
         PrintWriter out = spec.commandLine().getOut();
         out.println("command line: stashflow bench executor --plans " + plans + " --paced-plans " + pacedPlans
                 + " --rate " + rate + " --heap-limit-mib " + heapLimitMiB);

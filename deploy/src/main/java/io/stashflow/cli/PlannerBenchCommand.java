@@ -1,13 +1,13 @@
 package io.stashflow.cli;
 
 import io.stashflow.api.registry.EmbeddedSchemaRegistry;
+import io.stashflow.planner.bench.BenchDefinitions;
 import io.stashflow.planner.bench.PlannerBenchmark;
 import io.stashflow.standalone.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -81,7 +81,7 @@ public final class PlannerBenchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Path catalogDir = BenchSupport.catalog(catalog, List.of("postgres-backup-function.yaml"), err);
+        Path catalogDir = BenchSupport.catalog(catalog, BenchDefinitions.CATALOG_FILES, err);
         if (catalogDir == null) {
             return 1;
         }
