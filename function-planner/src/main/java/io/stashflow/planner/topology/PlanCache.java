@@ -22,12 +22,10 @@ import io.stashflow.planner.resolver.ResolverSettings;
 import io.stashflow.planner.resolver.ResourceNames;
 import io.stashflow.planner.resolver.StandInResolution;
 import io.stashflow.planner.resolver.StashResolver;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,9 +33,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,8 +218,8 @@ final class PlanCache {
                 return plain;
             }
             Optional<PodPlanTemplate> pod = PodPlanTemplate.of(mapped.pod(), standIn);
-            if (pod.isEmpty() || mapped.interimVolumeClaimJson() != null
-                    || mapped.podSecurityPolicyNames().stream().anyMatch(p -> p.contains(standIn))) {
+            // (an interim volume claim or a policy name holding the name already made the resolution not reusable)
+            if (pod.isEmpty()) {
                 LOG.debug("plans of {} {}/{} are resolved for every session: the mapped pod of target {} holds the"
                         + " session name elsewhere", key.invokerKind(), key.namespace(), key.invokerName(),
                         plan.targetIndex());
@@ -297,7 +292,7 @@ final class PlanCache {
                 return false;
             }
             TargetPlan expected = plain.target(target.targetIndex());
-            if (!Arrays.equals(bytes(target.pod()), bytes(expected.pod()))
+            if (!encoded(target.pod()).equals(encoded(expected.pod()))
                     || !target.podSecurityPolicyNames().equals(expected.podSecurityPolicyNames())
                     || !Objects.equals(target.interimVolumeClaimJson(), expected.interimVolumeClaimJson())
                     || !Objects.equals(target.timeOut(), expected.timeOut())) {
@@ -307,13 +302,9 @@ final class PlanCache {
         return true;
     }
 
-    private static byte[] bytes(PodPlan pod) {
+    private static java.nio.ByteBuffer encoded(PodPlan pod) {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<>(PodPlan.class).write(pod, encoder);
-            encoder.flush();
-            return out.toByteArray();
+            return pod.toByteBuffer();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
