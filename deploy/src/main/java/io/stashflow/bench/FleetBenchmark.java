@@ -417,8 +417,7 @@ public final class FleetBenchmark {
 
     private void createTopics(List<String> clusters) {
         List<TopicBootstrap.TopicSpec> specs = new ArrayList<>();
-        for (String topic : List.of(topics.sessions(), topics.definitions(), topics.planRejections(),
-                topics.sessionStatus(), topics.repositoryStatus(), topics.stepOutcomes(), topics.rejected())) {
+        for (String topic : topics.sharedTopics()) {
             specs.add(TopicBootstrap.TopicSpec.of(topic, options.partitions(), (short) 1, topics.isCompacted(topic)));
         }
         for (String cluster : clusters) {

@@ -63,7 +63,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path dataDir;
 
     @Option(names = "--examples", paramLabel = "DIR",
-            description = "The examples directory (default: deploy/examples when it exists, else the copy in the jar).")
+            description = "The examples directory (default: deploy/examples below the working directory, else below"
+                    + " $STASHFLOW_HOME, the checkout, which ./stashflow sets).")
     Path examples;
 
     @Option(names = "--tar", description = "Use the tar example even when restic is installed.")

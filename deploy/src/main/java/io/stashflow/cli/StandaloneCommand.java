@@ -1,6 +1,7 @@
 package io.stashflow.cli;
 
 import io.stashflow.standalone.StandaloneStack;
+import io.stashflow.standalone.StandaloneStack.Settings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -39,21 +40,22 @@ public final class StandaloneCommand implements Callable<Integer> {
         @Option(names = "--host", defaultValue = "127.0.0.1",
                 description = "Address every endpoint binds to and Kafka advertises (default ${DEFAULT-VALUE}).")
         String host;
-        @Option(names = "--kafka-port", defaultValue = "9092", description = "Kafka (default ${DEFAULT-VALUE}).")
+        @Option(names = "--kafka-port", defaultValue = "" + Settings.KAFKA_PORT,
+                description = "Kafka (default ${DEFAULT-VALUE}).")
         int kafkaPort;
-        @Option(names = "--controller-port", defaultValue = "9093",
+        @Option(names = "--controller-port", defaultValue = "" + Settings.CONTROLLER_PORT,
                 description = "The embedded broker's KRaft controller (default ${DEFAULT-VALUE}).")
         int controllerPort;
-        @Option(names = "--registry-port", defaultValue = "8081",
+        @Option(names = "--registry-port", defaultValue = "" + Settings.REGISTRY_PORT,
                 description = "Schema registry endpoint (default ${DEFAULT-VALUE}).")
         int registryPort;
-        @Option(names = "--status-port", defaultValue = "8080",
+        @Option(names = "--status-port", defaultValue = "" + Settings.STATUS_PORT,
                 description = "Status API and Stash metrics of the reporter (default ${DEFAULT-VALUE}).")
         int statusPort;
-        @Option(names = "--planner-port", defaultValue = "8082",
+        @Option(names = "--planner-port", defaultValue = "" + Settings.PLANNER_PORT,
                 description = "Planner health and metrics (default ${DEFAULT-VALUE}).")
         int plannerPort;
-        @Option(names = "--executor-port", defaultValue = "8083",
+        @Option(names = "--executor-port", defaultValue = "" + Settings.EXECUTOR_PORT,
                 description = "Executor health, metrics and queue (default ${DEFAULT-VALUE}).")
         int executorPort;
         @Option(names = "--pushgateway-url", paramLabel = "URL",
@@ -140,7 +142,7 @@ public final class StandaloneCommand implements Callable<Integer> {
             return FAILED;
         }
         out.println("ready: trigger with './stashflow trigger NAMESPACE/BACKUPCONFIG', watch with"
-                + " './stashflow status" + (settings.statusPort() == 8080 ? "" : " --url " + settings.statusUrl())
+                + " './stashflow status" + (settings.statusPort() == Settings.STATUS_PORT ? "" : " --url " + settings.statusUrl())
                 + "'; Ctrl-C stops");
         out.flush();
         CountDownLatch stopped = new CountDownLatch(1);

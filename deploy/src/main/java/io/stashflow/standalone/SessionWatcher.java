@@ -7,6 +7,7 @@ import io.stashflow.api.topics.Topics;
 import io.stashflow.events.Condition;
 import io.stashflow.events.SessionStatus;
 import io.stashflow.events.StepOutcome;
+import io.stashflow.planner.lifecycle.SessionPhases;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,13 +30,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 public final class SessionWatcher implements AutoCloseable {
 
-    private static final Set<String> FINAL = Set.of("Succeeded", "Failed", "Skipped", "Unknown", "Invalid");
-
     private final KafkaConsumer<String, byte[]> consumer;
     private final ConfluentAvroSerde<SessionStatus> statusSerde;
     private final ConfluentAvroSerde<StepOutcome> outcomeSerde;
     private final Topics topics;
-    private final Map<String, SessionStatus> latest = new HashMap<>();
     private final Map<String, String> lastStepState = new HashMap<>();
 
     public SessionWatcher(String bootstrapServers, SchemaRegistry registry, Topics topics) {
@@ -90,13 +87,12 @@ public final class SessionWatcher implements AutoCloseable {
                     }
                 } else {
                     SessionStatus status = statusSerde.deserializer().deserialize(record.topic(), record.value());
-                    latest.put(key, status);
                     if (!status.getPhase().equals(lastPhase)) {
                         lastPhase = status.getPhase();
                         progress.accept("  session " + namespace + "/" + name + " " + lastPhase
                                 + (status.getSessionDuration() != null ? " in " + status.getSessionDuration() : ""));
                     }
-                    if (FINAL.contains(status.getPhase())) {
+                    if (SessionPhases.isFinal(status.getPhase())) {
                         done = status;
                     }
                 }

@@ -5,10 +5,9 @@ import static io.stashflow.reliability.FaultStack.phases;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stashflow.events.SessionStatus;
 import io.stashflow.events.StepOutcome;
+import io.stashflow.executor.local.RunRecord;
 import io.stashflow.reliability.FaultStack.Stream;
 import io.stashflow.standalone.StandaloneStack.Service;
 import java.io.IOException;
@@ -48,7 +47,6 @@ class AgentCrashFaultTest {
 
     private static final int SESSIONS = 12;
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** The executor's consumer group in standalone mode. */
     private static final String GROUP = "stashflow-executor-" + FaultStack.CLUSTER;
 
@@ -115,11 +113,11 @@ class AgentCrashFaultTest {
 
         fx.stack.stopBroker();
         awaitTrue("every run ended", () -> sessions.stream().allMatch(s -> {
-            JsonNode record = runRecord(s);
-            return record != null && record.path("ended").asBoolean();
+            RunRecord record = runRecord(s);
+            return record != null && record.ended;
         }), WAIT);
         // the runs whose outcomes were not all acknowledged when the executor died: what it must report again
-        List<String> unreported = sessions.stream().filter(s -> !runRecord(s).hasNonNull("reportedAt")).toList();
+        List<String> unreported = sessions.stream().filter(s -> runRecord(s).reportedAt == null).toList();
         fx.stack.crashExecutor();
         fx.stack.startBroker();
         fx.stack.start(Service.EXECUTOR);
@@ -133,8 +131,8 @@ class AgentCrashFaultTest {
             assertEquals(4, ids.size(), session + ": two steps, each STARTED and SUCCEEDED: " + ids);
         }
         for (String session : unreported) {
-            JsonNode record = runRecord(session);
-            assertTrue(record != null && record.hasNonNull("reportedAt"), session + " is reported now");
+            RunRecord record = runRecord(session);
+            assertTrue(record != null && record.reportedAt != null, session + " is reported now");
         }
         assertEquals(0.0, launches("created"), "the restarted executor started no run");
         assertTrue(fx.executorMetric("stashflow_executor_outcomes_published", "") >= 4 * unreported.size(),
@@ -157,21 +155,22 @@ class AgentCrashFaultTest {
         }
     }
 
-    /** The local runtime's record of the session's run, or null while there is none. */
-    private JsonNode runRecord(String session) {
-        for (int attempt = 0; ; attempt++) {
-            try (var dirs = Files.list(runs())) {
-                Path dir = dirs.filter(d -> d.getFileName().toString().contains(session)).findFirst().orElse(null);
-                if (dir == null || !Files.exists(dir.resolve("run.json"))) {
-                    return null;
-                }
-                return JSON.readTree(dir.resolve("run.json").toFile());
-            } catch (IOException e) {
-                if (attempt == 10) {
-                    throw new UncheckedIOException(e);
-                }
-                FaultStack.pause(50); // being rewritten at this moment
+    /**
+     * The local runtime's record of the session's run, or null while there is none ({@link RunRecord#write} renames a
+     * complete file into place, so a reader never sees half a record).
+     */
+    private RunRecord runRecord(String session) {
+        if (!Files.isDirectory(runs())) {
+            return null;
+        }
+        try (var dirs = Files.list(runs())) {
+            Path dir = dirs.filter(d -> d.getFileName().toString().contains(session)).findFirst().orElse(null);
+            if (dir == null || !Files.exists(dir.resolve("run.json"))) {
+                return null;
             }
+            return RunRecord.read(dir.resolve("run.json"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

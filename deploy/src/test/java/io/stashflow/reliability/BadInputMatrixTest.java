@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
@@ -132,8 +131,7 @@ class BadInputMatrixTest {
     void anEnormousUndecodableRecordIsRejectedWithItsBeginning() throws Exception {
         // an operator raised the topic's record limit; the rejection of such a record must still fit in one
         String sessions = fx.topics.sessions();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                fx.stack.bootstrapServers()))) {
+        try (Admin admin = fx.admin()) {
             admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, sessions), List.of(
                     new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "4194304"),
                             AlterConfigOp.OpType.SET)))).all().get(30, TimeUnit.SECONDS);
@@ -356,32 +354,9 @@ class BadInputMatrixTest {
                   image: 'debian:bookworm;touch PWNED/image'
                   args: ['--version']
                 ---
-                apiVersion: stash.appscode.com/v1beta1
-                kind: Function
-                metadata:
-                  name: fx-unresolvable
-                spec:
-                  image: docker.io/library/debian:bookworm-slim
-                  command: [/bin/true]
-                  args: ['${NO_SUCH_VARIABLE}']
-                ---
-                apiVersion: stash.appscode.com/v1beta1
-                kind: Function
-                metadata:
-                  name: fx-self
-                spec:
-                  image: docker.io/library/debian:bookworm-slim
-                  command: [/bin/true]
-                  args: ['${SELF_REFERENCE:=${SELF_REFERENCE}}']
-                ---
-                apiVersion: stash.appscode.com/v1beta1
-                kind: Function
-                metadata:
-                  name: fx-cycle
-                spec:
-                  image: docker.io/library/debian:bookworm-slim
-                  command: [/bin/true]
-                  args: ['${CYCLE_A:=${CYCLE_B:=${CYCLE_A}}}']
+                """ + function("fx-unresolvable", "${NO_SUCH_VARIABLE}")
+                + "---\n" + function("fx-self", "${SELF_REFERENCE:=${SELF_REFERENCE}}")
+                + "---\n" + function("fx-cycle", "${CYCLE_A:=${CYCLE_B:=${CYCLE_A}}}") + """
                 ---
                 # writes an output.json that is not JSON where update-status reads it
                 apiVersion: stash.appscode.com/v1beta1

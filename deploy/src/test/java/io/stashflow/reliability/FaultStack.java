@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.stashflow.api.cloudevents.CloudEventHeaders;
 import io.stashflow.api.cloudevents.EventTypes;
 import io.stashflow.api.serde.ConfluentAvroSerde;
-import io.stashflow.api.topics.RecordKeys;
 import io.stashflow.api.topics.Topics;
 import io.stashflow.events.JobPlanned;
 import io.stashflow.events.Rejected;
 import io.stashflow.events.SessionRequested;
 import io.stashflow.events.SessionStatus;
 import io.stashflow.events.StepOutcome;
+import io.stashflow.planner.lifecycle.SessionPhases;
 import io.stashflow.planner.service.SessionRequests;
 import io.stashflow.standalone.StandaloneStack;
 import io.stashflow.standalone.TestStacks;
@@ -70,7 +70,6 @@ final class FaultStack implements AutoCloseable {
 
     static final String NAMESPACE = "faults";
     static final String CLUSTER = StandaloneStack.CLUSTER;
-    static final Set<String> FINAL = Set.of("Succeeded", "Failed", "Skipped", "Unknown", "Invalid");
     static final Duration SETTLE = Duration.ofSeconds(120);
 
     /** BackupConfigurations {@code <prefix>-0 .. <prefix>-(count-1)} whose first step takes {@code stepSeconds}. */
@@ -93,7 +92,6 @@ final class FaultStack implements AutoCloseable {
         }
     }
 
-    final Path root;
     final Path effects;
     final Path definitions;
     final StandaloneStack stack;
@@ -105,7 +103,6 @@ final class FaultStack implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private FaultStack(Path root, StandaloneStack stack) {
-        this.root = root;
         this.effects = root.resolve("effects");
         this.definitions = root.resolve("definitions");
         this.stack = stack;
@@ -335,7 +332,8 @@ final class FaultStack implements AutoCloseable {
     /** How many of {@code sessions} are final now. */
     long finalCount(Collection<String> sessions) {
         Map<String, SessionStatus> latest = statuses();
-        return sessions.stream().filter(s -> latest.get(s) != null && FINAL.contains(latest.get(s).getPhase())).count();
+        return sessions.stream()
+                .filter(s -> latest.get(s) != null && SessionPhases.isFinal(latest.get(s).getPhase())).count();
     }
 
     /** Waits until every session's latest status (read committed) is final; the latest status per session. */
@@ -344,7 +342,7 @@ final class FaultStack implements AutoCloseable {
         while (true) {
             Map<String, SessionStatus> latest = statuses();
             List<String> open = sessions.stream()
-                    .filter(s -> latest.get(s) == null || !FINAL.contains(latest.get(s).getPhase())).toList();
+                    .filter(s -> latest.get(s) == null || !SessionPhases.isFinal(latest.get(s).getPhase())).toList();
             if (open.isEmpty()) {
                 Map<String, SessionStatus> out = new TreeMap<>();
                 sessions.forEach(s -> out.put(s, latest.get(s)));
@@ -468,23 +466,6 @@ final class FaultStack implements AutoCloseable {
         }
     }
 
-    /** The committed offsets of a consumer group on one topic. */
-    Map<TopicPartition, Long> committed(String group, String topic) {
-        try (Admin admin = admin()) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-            Map<TopicPartition, Long> out = new HashMap<>();
-            offsets.forEach((tp, o) -> {
-                if (tp.topic().equals(topic) && o != null) {
-                    out.put(tp, o.offset());
-                }
-            });
-            return out;
-        } catch (Exception e) {
-            throw new AssertionError("cannot read the offsets of group " + group + ": " + e, e);
-        }
-    }
-
     /** Sets a consumer group's offsets back, as if it had not committed since (the group must have no member). */
     void rewind(String group, Map<TopicPartition, Long> offsets) {
         Map<TopicPartition, OffsetAndMetadata> target = new HashMap<>();
@@ -504,7 +485,7 @@ final class FaultStack implements AutoCloseable {
         }
     }
 
-    private Admin admin() {
+    Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
     }
 
