@@ -8,8 +8,9 @@ import java.util.Objects;
 
 /**
  * Everything the planner keeps about one session: what was requested, how far the planner got ({@link Stage}), and
- * what the reporter last said about it. Immutable; each change returns a copy. Stored as JSON in the planner's state
- * store (times as epoch milliseconds, so the stored form needs no date library).
+ * what the reporter last said about it. Immutable; each change returns a copy. Stored in the planner's state store
+ * in the compact binary form of {@code TrackedSessionSerde} (times as epoch milliseconds); JSON written by older
+ * planners is still read.
  *
  * @param requestedAtMillis when it was requested (its creation time); null when known only from a status
  * @param reporterPhase     the session phase from {@code stash.session-status}; null until reported
@@ -69,13 +70,28 @@ public record TrackedSession(
 
     /** Whether some targets are still to be planned (and the session can still run). */
     public boolean waiting() {
-        return !ended() && (stage == Stage.PENDING || stage == Stage.PLANNED)
-                && (targets.isEmpty() || targets.stream().anyMatch(t -> !t.planned()));
+        if (ended() || stage != Stage.PENDING && stage != Stage.PLANNED) {
+            return false;
+        }
+        if (targets.isEmpty()) {
+            return true;
+        }
+        for (TargetSlot target : targets) {
+            if (!target.planned()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether any target's pod was planned. */
     public boolean anyPlanned() {
-        return targets.stream().anyMatch(TargetSlot::planned);
+        for (TargetSlot target : targets) {
+            if (target.planned()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Stash's "incomplete": requested and not over, whether waiting or running. */

@@ -8,7 +8,6 @@ import io.stashflow.events.PlanRejected;
 import io.stashflow.events.Rejected;
 import io.stashflow.events.SessionRequested;
 import io.stashflow.events.SessionStatus;
-import io.stashflow.planner.lifecycle.TrackedSession;
 
 /** The serdes of the planner's topics and stores, all on one schema registry. */
 public final class PlannerSerdes {
@@ -19,7 +18,7 @@ public final class PlannerSerdes {
     final ConfluentAvroSerde<JobPlanned> jobPlanned;
     final ConfluentAvroSerde<PlanRejected> planRejected;
     final ConfluentAvroSerde<Rejected> rejected;
-    final JsonSerde<TrackedSession> trackedSession = new JsonSerde<>(TrackedSession.class);
+    final TrackedSessionSerde trackedSession = new TrackedSessionSerde();
     final JsonSerde<StatusDigest> statusDigest = new JsonSerde<>(StatusDigest.class);
     final JsonSerde<ScheduleEntry> scheduleEntry = new JsonSerde<>(ScheduleEntry.class);
 
