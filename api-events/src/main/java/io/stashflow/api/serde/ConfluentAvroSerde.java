@@ -247,6 +247,14 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Seria
         }
     }
 
+    /**
+     * Writes the Avro body of {@code record} (what follows the framing in {@link #serialize}) to {@code encoder},
+     * with the same writer. For callers that need to see how a record is encoded, such as a template of the bytes.
+     */
+    public void writeBody(T record, org.apache.avro.io.Encoder encoder) throws IOException {
+        writer(record.getSchema(), record).write(record, encoder);
+    }
+
     /** One per thread: encoding reuses the array and the encoder instead of growing a fresh stream per record. */
     private static final ThreadLocal<WriteBuffer> WRITE_BUFFERS = ThreadLocal.withInitial(WriteBuffer::new);
 

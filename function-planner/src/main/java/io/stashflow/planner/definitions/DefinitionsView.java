@@ -39,6 +39,8 @@ public final class DefinitionsView {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     /** cluster → target → invoker keys ({@code Kind/namespace/name}) that back the target up. */
     private final Map<String, Map<TargetKey, Set<String>>> invokersByTarget = new ConcurrentHashMap<>();
+    /** How many records were applied: a reader that saw the same number twice saw the same view. */
+    private volatile long version;
 
     /** One record of the topic: its parsed resource, or why it could not be parsed. */
     private record Entry(StashResource resource, String error, List<TargetKey> targets, String invokerKey) {
@@ -52,6 +54,15 @@ public final class DefinitionsView {
      * @return the parse error, when the record could not be read
      */
     public synchronized Optional<String> apply(String key, Definition value) {
+        try {
+            return applyRecord(key, value);
+        } finally {
+            // after the change, so that a reader who sees the old number saw the view as it was before it
+            version++;
+        }
+    }
+
+    private Optional<String> applyRecord(String key, Definition value) {
         RecordKeys.DefinitionParts parts;
         try {
             parts = RecordKeys.parseDefinition(key);
@@ -150,6 +161,24 @@ public final class DefinitionsView {
         Map<TargetKey, Set<String>> byTarget = invokersByTarget.get(cluster);
         Set<String> invokers = byTarget == null ? null : byTarget.get(target);
         return invokers == null ? Set.of() : new TreeSet<>(invokers);
+    }
+
+    /**
+     * How many invokers of {@code cluster} back up {@code target} (what {@link #invokersBackingUp} gives, without
+     * the copy).
+     */
+    public int invokerCountBackingUp(String cluster, TargetKey target) {
+        Map<TargetKey, Set<String>> byTarget = invokersByTarget.get(cluster);
+        Set<String> invokers = byTarget == null ? null : byTarget.get(target);
+        return invokers == null ? 0 : invokers.size();
+    }
+
+    /**
+     * Changes with every record applied (even one that changes nothing), so that what was derived from the view can
+     * be reused for as long as the version stays the same.
+     */
+    public long version() {
+        return version;
     }
 
     /** How many records are held (readable or not). */

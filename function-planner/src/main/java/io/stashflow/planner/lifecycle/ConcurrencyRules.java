@@ -74,7 +74,7 @@ public final class ConcurrencyRules {
                 return Decision.skip("Skipped taking backup. Reason: " + invoker.describe() + " is paused.",
                         "spec.paused");
             }
-            Optional<TrackedSession> running = others.stream()
+            Optional<TrackedSession> running = others.isEmpty() ? Optional.empty() : others.stream()
                     .filter(s -> !s.name().equals(candidate.name()))
                     .filter(s -> s.sameInvoker(candidate.invokerKind(), candidate.invokerName()))
                     .filter(s -> SessionPhases.RUNNING.equals(s.reporterPhase()))
@@ -110,7 +110,7 @@ public final class ConcurrencyRules {
                 }
             }
         }
-        if (!invoker.sharedTargets().contains(slot.ref())) {
+        if (invoker.sharedTargets().isEmpty() || !invoker.sharedTargets().contains(slot.ref())) {
             return null;
         }
         Optional<TrackedSession> rival = others.stream()

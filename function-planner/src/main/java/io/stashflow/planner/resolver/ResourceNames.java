@@ -5,7 +5,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Names of the objects the resolver creates. Stash uses kmodules {@code ValidNameWithPrefixNSuffix}, which cuts
@@ -17,7 +16,6 @@ public final class ResourceNames {
 
     /** Maximum length of a DNS-1123 label (pod names used as hostnames, label values). */
     public static final int MAX_LENGTH = 63;
-    private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final int HASH_LENGTH = 8;
 
     private ResourceNames() {
@@ -57,7 +55,7 @@ public final class ResourceNames {
         String plainMiddle = middle.replace('.', '-');
         String tail = suffix == null ? "" : "-" + suffix;
         String candidate = prefix + "-" + plainMiddle + tail;
-        if (candidate.length() <= MAX_LENGTH && DNS1123_LABEL.matcher(candidate).matches()) {
+        if (isDns1123Label(candidate)) {
             return candidate;
         }
         String sanitized = plainMiddle.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
@@ -74,7 +72,23 @@ public final class ResourceNames {
 
     /** Whether {@code name} is a DNS-1123 label of at most 63 characters. */
     public static boolean isDns1123Label(String name) {
-        return name.length() <= MAX_LENGTH && DNS1123_LABEL.matcher(name).matches();
+        // [a-z0-9]([-a-z0-9]*[a-z0-9])? written out: the pod name of every planned session is checked
+        int length = name.length();
+        if (length == 0 || length > MAX_LENGTH || !alphanumeric(name.charAt(0))
+                || !alphanumeric(name.charAt(length - 1))) {
+            return false;
+        }
+        for (int i = 1; i < length - 1; i++) {
+            char c = name.charAt(i);
+            if (c != '-' && !alphanumeric(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean alphanumeric(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
     }
 
     private static String shortHash(String text) {

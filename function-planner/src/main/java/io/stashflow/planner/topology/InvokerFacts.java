@@ -17,7 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * What the planner reads from an invoker's definition besides what the resolver uses: its targets in order, whether
@@ -127,12 +127,12 @@ record InvokerFacts(String kind, String namespace, String name, boolean paused, 
         }
     }
 
-    /** The rules' view; {@code invokersOf} tells which invokers back up a target. */
-    InvokerView view(Function<TargetKey, Set<String>> invokersOf) {
+    /** The rules' view; {@code invokerCount} tells how many invokers back up a target. */
+    InvokerView view(ToIntFunction<TargetKey> invokerCount) {
         List<TargetKey> keys = targets.stream().map(Target::key).toList();
         Set<TargetKey> shared = new LinkedHashSet<>();
         for (TargetKey key : keys) {
-            if (invokersOf.apply(key).size() > 1) {
+            if (invokerCount.applyAsInt(key) > 1) {
                 shared.add(key);
             }
         }

@@ -33,11 +33,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -70,6 +72,8 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
 
     private static final Logger LOG = LoggerFactory.getLogger(NamespacePlannerProcessor.class);
     private static final String STASH_GROUP = "stash.appscode.com";
+    /** Invokers whose facts are kept (all are dropped when there are more: a new view makes them stale anyway). */
+    private static final int MAX_CACHED_INVOKERS = 10_000;
 
     private final PlannerTopology.Settings settings;
     private final DefinitionsView view;
@@ -78,13 +82,18 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
     private ProcessorContext<String, PlannerOutput> context;
     private KeyValueStore<String, TrackedSession> store;
     private final PlanCache planCache;
+    private final PlanEncoder planEncoder;
     private final SessionIndex index = new SessionIndex();
+    /** The keys the store may hold: most requests are new sessions, which then need no store lookup. */
+    private KnownKeys knownKeys;
     private long nextPurgeMillis;
 
-    NamespacePlannerProcessor(PlannerTopology.Settings settings, DefinitionsView view, PlannerListener listener) {
+    NamespacePlannerProcessor(PlannerTopology.Settings settings, DefinitionsView view, PlannerListener listener,
+                              PlanEncoder planEncoder) {
         this.settings = settings;
         this.view = view;
         this.listener = listener;
+        this.planEncoder = planEncoder;
         this.planCache = new PlanCache(view, settings.resolverSettings(), settings.planCacheSize());
     }
 
@@ -92,10 +101,12 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
     public void init(ProcessorContext<String, PlannerOutput> context) {
         this.context = context;
         this.store = context.getStateStore(PlannerTopology.SESSIONS_STORE);
+        knownKeys = KnownKeys.sizedFor((int) Math.min(store.approximateNumEntries(), Integer.MAX_VALUE));
         try (KeyValueIterator<String, TrackedSession> all = store.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
                 index(entry.key, entry.value);
+                knownKeys.add(entry.key);
             }
         }
         nextPurgeMillis = context.currentSystemTimeMs() + settings.purgeInterval().toMillis();
@@ -127,7 +138,7 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         try (LogContext ignored = LogContext.session(cluster, namespace, name)) {
             listener.requested(cluster);
             String key = RecordKeys.of(cluster, namespace, name);
-            TrackedSession existing = store.get(key);
+            TrackedSession existing = knownKeys.mayContain(key) ? store.get(key) : null;
             if (existing != null) {
                 listener.duplicate(cluster);
                 LOG.debug("session already known (stage {}); the repeated request is ignored", existing.stage());
@@ -147,6 +158,9 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
             TrackedSession evaluated;
             try {
                 evaluated = evaluate(cluster, namespace, tracked, now);
+            } catch (SerializationException e) {
+                // a plan that cannot be encoded (the schema registry is unreachable): not the session's fault
+                throw e;
             } catch (RuntimeException e) {
                 evaluated = failedUnexpectedly(cluster, namespace, tracked, e, now);
             }
@@ -208,7 +222,7 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
             }
             withTargets = session.withTargets(slots);
         }
-        InvokerView invokerView = facts.view(target -> view.invokersBackingUp(cluster, target));
+        InvokerView invokerView = invokerView(cluster, facts);
         ConcurrencyRules.Decision decision = ConcurrencyRules.decide(withTargets,
                 index.relevantTo(cluster, namespace, withTargets, invokerView), invokerView, now);
         if (decision.skipped()) {
@@ -257,7 +271,8 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
             ResolvedPlan plan = planCache.resolver(cluster).resolveRestoreSession(
                     SessionSynthesis.restoreSession(request, definition.get()));
             JobPlanned job = PlanBuilder.build(request, facts, plan, now);
-            emitPlan(job, withTarget, now);
+            emitPlan(cluster, namespace, withTarget, new PlanCache.EncodedPlan(job.getPlanId(),
+                    job.getPod().getName(), planEncoder.encode(job)), 0, 1, now);
             return withTarget.withPlanned(List.of(0)).withWaitingFor(null);
         } catch (ResolutionException e) {
             return resolutionFailed(cluster, namespace, withTarget, 0, e, now);
@@ -277,7 +292,7 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
                                    List<Integer> indexes, Instant now) {
         SessionRequested request = requestOf(cluster, namespace, session);
         Integer failedIndex = session.anyPlanned() ? indexes.get(0) : null;
-        List<JobPlanned> jobs = new ArrayList<>();
+        List<PlanCache.EncodedPlan> jobs = new ArrayList<>();
         Optional<InvokerFacts.DurationProblem> badDuration = facts == null ? Optional.empty() : facts.durationProblem();
         if (badDuration.isPresent()) {
             return rejectWith(cluster, namespace, session, failedIndex, badDuration.get().message(), facts.kind(),
@@ -296,7 +311,7 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
                     return session.withWaitingFor(facts.kind() + " " + namespace + "/" + facts.name()
                             + " changed while the session was being planned; planning again");
                 }
-                jobs.add(PlanBuilder.build(request, facts, plans.target(index), now));
+                jobs.add(plans.encoded(index, request, facts, now, planEncoder));
             }
         } catch (ResolutionException e) {
             return resolutionFailed(cluster, namespace, session, failedIndex, e, now);
@@ -306,8 +321,8 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
             return rejectWith(cluster, namespace, session, failedIndex, e.getMessage(), session.invokerKind(),
                     namespace, session.invokerName(), String.join(", ", e.fields()), null, "UNSUPPORTED", now);
         }
-        for (JobPlanned job : jobs) {
-            emitPlan(job, session, now);
+        for (int i = 0; i < jobs.size(); i++) {
+            emitPlan(cluster, namespace, session, jobs.get(i), indexes.get(i), facts.targets().size(), now);
         }
         return session.withPlanned(indexes);
     }
@@ -351,7 +366,13 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
     }
 
     private static long plannedCount(TrackedSession session) {
-        return session.targets().stream().filter(TargetSlot::planned).count();
+        long planned = 0;
+        for (TargetSlot slot : session.targets()) {
+            if (slot.planned()) {
+                planned++;
+            }
+        }
+        return planned;
     }
 
     private boolean withinGrace(TrackedSession session, Instant now) {
@@ -359,7 +380,43 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         return requestedAt != null && Duration.between(requestedAt, now).compareTo(settings.definitionsGrace()) < 0;
     }
 
+    /**
+     * The facts of a backup invoker and the rules' view of it, as last derived; kept while the definitions view has
+     * not changed (it changes when any definition is published), since every session of an invoker needs them.
+     */
+    private record CachedInvoker(long version, InvokerFacts facts, InvokerView view) {
+    }
+
+    private record InvokerKey(String cluster, String namespace, String kind, String name) {
+    }
+
+    private final Map<InvokerKey, CachedInvoker> invokers = new HashMap<>();
+
     private InvokerFacts backupInvoker(String cluster, String namespace, TrackedSession session) {
+        InvokerKey key = new InvokerKey(cluster, namespace, session.invokerKind(), session.invokerName());
+        long version = view.version();
+        CachedInvoker cached = invokers.get(key);
+        if (cached != null && cached.version() == version) {
+            return cached.facts();
+        }
+        InvokerFacts facts = readBackupInvoker(cluster, namespace, session);
+        if (invokers.size() >= MAX_CACHED_INVOKERS) {
+            invokers.clear();
+        }
+        invokers.put(key, new CachedInvoker(version, facts, facts == null ? null
+                : facts.view(target -> view.invokerCountBackingUp(cluster, target))));
+        return facts;
+    }
+
+    private InvokerView invokerView(String cluster, InvokerFacts facts) {
+        CachedInvoker cached = invokers.get(new InvokerKey(cluster, facts.namespace(), facts.kind(), facts.name()));
+        if (cached != null && cached.facts() == facts) {
+            return cached.view();
+        }
+        return facts.view(target -> view.invokerCountBackingUp(cluster, target));
+    }
+
+    private InvokerFacts readBackupInvoker(String cluster, String namespace, TrackedSession session) {
         DefinitionLookup lookup = view.lookup(cluster);
         if (StashResolver.KIND_BACKUP_BATCH.equals(session.invokerKind())) {
             Optional<BackupBatch> batch = lookup.backupBatch(namespace, session.invokerName());
@@ -369,21 +426,15 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         return config.map(c -> InvokerFacts.of(c, namespace)).orElse(null);
     }
 
-    /** The request a tracked session stands for (for the resolver and for the events). */
+    /**
+     * The request a tracked session stands for (for the resolver and for the events). Made with the constructors:
+     * Avro's builders check and copy every field, and this runs for every session.
+     */
     private static SessionRequested requestOf(String cluster, String namespace, TrackedSession session) {
-        return SessionRequested.newBuilder()
-                .setCluster(cluster)
-                .setNamespace(namespace)
-                .setSessionName(session.name())
-                .setKind(session.type() == SessionType.RESTORE ? SessionKind.RESTORE : SessionKind.BACKUP)
-                .setInvoker(InvokerRef.newBuilder().setApiGroup(STASH_GROUP).setKind(session.invokerKind())
-                        .setName(session.invokerName()).build())
-                .setRetryLeft(session.retryLeft())
-                .setRequestedAt(session.requestedAt())
-                .setRequestedBy("planner")
-                .setLabels(new LinkedHashMap<>(session.labels()))
-                .setRetryOf(session.retryOf())
-                .build();
+        return new SessionRequested(cluster, namespace, session.name(),
+                session.type() == SessionType.RESTORE ? SessionKind.RESTORE : SessionKind.BACKUP,
+                new InvokerRef(STASH_GROUP, session.invokerKind(), session.invokerName()), session.retryLeft(),
+                session.requestedAt(), "planner", new LinkedHashMap<>(session.labels()), session.retryOf());
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -480,6 +531,8 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
                 TrackedSession evaluated;
                 try {
                     evaluated = evaluate(cluster, namespace, session, now);
+                } catch (SerializationException e) {
+                    throw e;
                 } catch (RuntimeException e) {
                     evaluated = failedUnexpectedly(cluster, namespace, session, e, now);
                 }
@@ -550,7 +603,20 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         }
         if (!expired.isEmpty()) {
             LOG.info("forgot {} session(s) older than {}", expired.size(), settings.retention());
+            rebuildKnownKeys();
         }
+    }
+
+    /** Sizes the filter of known keys anew for what the store holds now. */
+    private void rebuildKnownKeys() {
+        long held = Math.max(store.approximateNumEntries(), knownKeys.added());
+        KnownKeys rebuilt = KnownKeys.sizedFor((int) Math.min(held, Integer.MAX_VALUE));
+        try (KeyValueIterator<String, TrackedSession> all = store.all()) {
+            while (all.hasNext()) {
+                rebuilt.add(all.next().key);
+            }
+        }
+        knownKeys = rebuilt;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -559,6 +625,12 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
     private void save(String cluster, String namespace, TrackedSession session) {
         String key = RecordKeys.of(cluster, namespace, session.name());
         store.put(key, session);
+        if (!knownKeys.mayContain(key)) {
+            knownKeys.add(key);
+            if (knownKeys.full()) {
+                rebuildKnownKeys();
+            }
+        }
         index.update(cluster, namespace, session.name(), session);
     }
 
@@ -570,15 +642,15 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
     // ------------------------------------------------------------------------------------------------------------
     // events
 
-    private void emitPlan(JobPlanned job, TrackedSession session, Instant now) {
-        String key = RecordKeys.of(job.getSessionKey());
-        context.forward(new Record<>(key, PlannerOutput.of(job), now.toEpochMilli(),
-                OutputHeaders.of(settings.eventSource(), JobPlanned.class, job.getPlanId(), key, now)));
+    private void emitPlan(String cluster, String namespace, TrackedSession session, PlanCache.EncodedPlan job,
+                          int targetIndex, int totalTargets, Instant now) {
+        String key = RecordKeys.of(cluster, namespace, session.name());
+        context.forward(new Record<>(key, PlannerOutput.of(planEncoder.topic(cluster), job.value()),
+                now.toEpochMilli(), OutputHeaders.of(settings.eventSource(), JobPlanned.class, job.planId(), key,
+                now)));
         Instant requestedAt = session.requestedAt();
-        listener.planned(job.getSessionKey().getCluster(),
-                requestedAt == null ? Duration.ZERO : Duration.between(requestedAt, now));
-        LOG.info("planned pod {} for target {} of {}", job.getPod().getName(), job.getTarget().getIndex(),
-                job.getTarget().getTotalTargets());
+        listener.planned(cluster, requestedAt == null ? Duration.ZERO : Duration.between(requestedAt, now));
+        LOG.info("planned pod {} for target {} of {}", job.podName(), targetIndex, totalTargets);
     }
 
     private void emitSkip(String cluster, String namespace, TrackedSession session, InvokerFacts facts,

@@ -10,10 +10,14 @@ import io.stashflow.api.model.Repository;
 import io.stashflow.api.model.RestoreSession;
 import io.stashflow.api.model.Task;
 import io.stashflow.api.plan.PodPlanMappingException;
+import io.stashflow.api.topics.RecordKeys;
+import io.stashflow.events.JobPlanned;
 import io.stashflow.events.PodPlan;
 import io.stashflow.events.SessionKind;
 import io.stashflow.events.SessionRequested;
 import io.stashflow.planner.definitions.DefinitionsView;
+import io.stashflow.planner.lifecycle.DeadlinePolicy;
+import io.stashflow.planner.lifecycle.GoDuration;
 import io.stashflow.planner.resolver.BuiltinDefinitions;
 import io.stashflow.planner.resolver.DefinitionLookup;
 import io.stashflow.planner.resolver.ResolutionException;
@@ -25,14 +29,16 @@ import io.stashflow.planner.resolver.StashResolver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +69,6 @@ import org.slf4j.LoggerFactory;
 final class PlanCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(PlanCache.class);
-    private static final Pattern SIMPLE_NAME = Pattern.compile("[a-z0-9.-]+");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What happened to one session's lookup, for metrics. */
@@ -86,6 +91,23 @@ final class PlanCache {
 
         /** @throws PodPlanMappingException when the pod uses a field a plan cannot carry */
         TargetPlan target(int targetIndex);
+
+        /**
+         * The target's {@code JobPlanned} as the jobs topic carries it.
+         *
+         * @param request the session (as {@code PlanBuilder} takes it)
+         * @param facts   its invoker
+         * @throws PodPlanMappingException when the pod uses a field a plan cannot carry
+         */
+        default EncodedPlan encoded(int targetIndex, SessionRequested request, InvokerFacts facts, Instant now,
+                                    PlanEncoder encoder) {
+            JobPlanned job = PlanBuilder.build(request, facts, target(targetIndex), now);
+            return new EncodedPlan(job.getPlanId(), job.getPod().getName(), encoder.encode(job));
+        }
+    }
+
+    /** A target's encoded {@code JobPlanned}, with what the planner logs and counts of it. */
+    record EncodedPlan(String planId, String podName, byte[] value) {
     }
 
     private record Key(String cluster, String namespace, String invokerKind, String invokerName, int retryLeft) {
@@ -96,23 +118,79 @@ final class PlanCache {
     }
 
     /** An entry: the reads it depends on, and its targets' templates (null when not reusable). */
-    private record Entry(List<Read> reads, List<TargetTemplate> targets) {
+    private static final class Entry {
+        private final List<Read> reads;
+        private final List<TargetTemplate> targets;
+        /** The {@link DefinitionsView#version} at which {@link #reads} were last found unchanged. */
+        long validAtVersion = -1;
+
+        Entry(List<Read> reads, List<TargetTemplate> targets) {
+            this.reads = reads;
+            this.targets = targets;
+        }
+
+        List<Read> reads() {
+            return reads;
+        }
+
+        List<TargetTemplate> targets() {
+            return targets;
+        }
+
         boolean reusable() {
             return targets != null;
         }
     }
 
-    private record TargetTemplate(int targetIndex, PodPlanTemplate pod, List<String> podSecurityPolicyNames,
-                                  String timeOut) {
+    /**
+     * One target of an entry. Its encoded template is made by the first session the entry serves (see
+     * {@link RenderedPlans#encoded}); until then, and when it cannot be made, sessions are encoded from their
+     * rendered plans.
+     */
+    private static final class TargetTemplate {
+        final int targetIndex;
+        final PodPlanTemplate pod;
+        final List<String> podSecurityPolicyNames;
+        final String timeOut;
+        EncodedPlanTemplate encoded;
+        boolean encodingTried;
+        /** The parsed {@code timeOut}, once a deadline was computed with it. */
+        private Duration parsedTimeOut;
+
+        TargetTemplate(int targetIndex, PodPlanTemplate pod, List<String> podSecurityPolicyNames, String timeOut) {
+            this.targetIndex = targetIndex;
+            this.pod = pod;
+            this.podSecurityPolicyNames = podSecurityPolicyNames;
+            this.timeOut = timeOut;
+        }
+
+        /** {@link DeadlinePolicy#deadline}, with the {@code timeOut} parsed once. */
+        Optional<Instant> deadline(Instant requestedAt) {
+            if (timeOut == null || timeOut.isEmpty()) {
+                return Optional.empty();
+            }
+            if (parsedTimeOut == null) {
+                if (DeadlinePolicy.deadline(requestedAt, timeOut).isEmpty()) {
+                    return Optional.empty();
+                }
+                parsedTimeOut = GoDuration.parse(timeOut);
+            }
+            return Optional.of(requestedAt.plus(parsedTimeOut));
+        }
     }
 
     private final DefinitionsView view;
     private final ResolverSettings settings;
     private final int capacity;
     private final String standIn;
+    /** The stand-in session's plannedAt and requestedAt in the events encoded templates are made from. */
+    private final long standInPlannedAt;
+    private final long standInRequestedAt;
     private final Map<String, StashResolver> resolvers = new HashMap<>();
     private final Map<Key, Entry> entries;
     private final Map<Outcome, Long> outcomes = new java.util.EnumMap<>(Outcome.class);
+    private long renderedFromTemplates;
+    private long refusedTemplates;
 
     /**
      * @param capacity most entries kept (one per invoker and retryLeft); 0 turns the cache off
@@ -125,12 +203,29 @@ final class PlanCache {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.capacity = capacity;
         this.standIn = randomStandIn();
+        // times no session has (tens of thousands of years before 1970), so the encoded templates can find them
+        this.standInPlannedAt = -(1L << 50) - RANDOM.nextInt(1 << 30);
+        this.standInRequestedAt = standInPlannedAt - (1L << 45) - RANDOM.nextInt(1 << 30);
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
                 return size() > PlanCache.this.capacity;
             }
         };
+    }
+
+    /** {@code [a-z0-9.-]+}: the names the cache takes (every Kubernetes object name is one). */
+    static boolean simpleName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A lowercase DNS label nobody can guess, so it occurs in no definition. */
@@ -159,14 +254,14 @@ final class PlanCache {
     SessionPlans backupPlans(String cluster, SessionRequested request,
                              java.util.function.Consumer<Outcome> onOutcome) throws ResolutionException {
         if (capacity == 0 || request.getKind() != SessionKind.BACKUP
-                || !SIMPLE_NAME.matcher(request.getSessionName()).matches()) {
+                || !simpleName(request.getSessionName())) {
             return counted(Outcome.PLAIN, onOutcome, plain(cluster, request));
         }
         Key key = new Key(cluster, request.getNamespace(), request.getInvoker().getKind(),
                 request.getInvoker().getName(), request.getRetryLeft());
         Entry entry = entries.get(key);
         if (entry != null) {
-            if (stillValid(entry.reads(), cluster)) {
+            if (stillValid(entry, cluster)) {
                 if (entry.reusable()) {
                     return counted(Outcome.HIT, onOutcome, rendered(entry, request.getSessionName()));
                 }
@@ -175,6 +270,11 @@ final class PlanCache {
             entries.remove(key);
         }
         return counted(Outcome.MISS, onOutcome, build(cluster, key, request));
+    }
+
+    /** How many records were written from encoded templates, and how many templates were refused (for tests). */
+    long[] encodedTemplateUse() {
+        return new long[] {renderedFromTemplates, refusedTemplates};
     }
 
     /** How often each outcome happened so far (for tests). */
@@ -236,7 +336,7 @@ final class PlanCache {
         } catch (PodPlanMappingException e) {
             same = false;
         }
-        if (!stillValid(entry.reads(), cluster)) {
+        if (!stillValid(entry, cluster)) {
             // a definition changed while the session was resolved: the next session makes the entry
             return plain;
         }
@@ -256,30 +356,37 @@ final class PlanCache {
         return new PlainPlans(resolver(cluster).resolveBackupSession(SessionSynthesis.backupSession(request)));
     }
 
-    private boolean stillValid(List<Read> reads, String cluster) {
+    /**
+     * Whether every definition the entry's resolution read is still the object it read. Checked by lookups only when
+     * the view changed since the entry was last found valid: with definitions that do not change, an O(1) check.
+     */
+    private boolean stillValid(Entry entry, String cluster) {
+        long version = view.version();
+        if (version == entry.validAtVersion) {
+            return true;
+        }
         DefinitionLookup current = view.lookup(cluster);
         try {
-            for (Read read : reads) {
+            for (Read read : entry.reads()) {
                 if (read.lookup().apply(current).orElse(null) != read.found()) {
                     return false;
                 }
             }
-            return true;
         } catch (RuntimeException e) {
             // unreadable now: the plain path says so
             return false;
         }
+        entry.validAtVersion = version;
+        return true;
     }
 
-    private static RenderedPlans rendered(Entry entry, String sessionName) {
-        List<TargetPlan> plans = new ArrayList<>(entry.targets().size());
-        for (TargetTemplate target : entry.targets()) {
-            PodPlan pod = target.pod().render(ResourceNames.backupPodName(sessionName, target.targetIndex()),
-                    sessionName);
-            plans.add(new TargetPlan(target.targetIndex(), pod, target.podSecurityPolicyNames(), null,
-                    target.timeOut()));
-        }
-        return new RenderedPlans(plans);
+    private RenderedPlans rendered(Entry entry, String sessionName) {
+        return new RenderedPlans(entry, sessionName);
+    }
+
+    private static TargetPlan render(TargetTemplate target, String sessionName) {
+        PodPlan pod = target.pod.render(ResourceNames.backupPodName(sessionName, target.targetIndex), sessionName);
+        return new TargetPlan(target.targetIndex, pod, target.podSecurityPolicyNames, null, target.timeOut);
     }
 
     /** Whether the rendered plans are, serialised, the plain ones. */
@@ -287,7 +394,8 @@ final class PlanCache {
         if (rendered.size() != plain.size()) {
             return false;
         }
-        for (TargetPlan target : rendered.plans) {
+        for (int i = 0; i < rendered.size(); i++) {
+            TargetPlan target = rendered.target(rendered.entry.targets().get(i).targetIndex);
             if (!plain.has(target.targetIndex())) {
                 return false;
             }
@@ -341,27 +449,98 @@ final class PlanCache {
         }
     }
 
-    private static final class RenderedPlans implements SessionPlans {
-        private final List<TargetPlan> plans;
+    /** The plans of a session served by an entry: rendered when asked for, encoded from the entry's templates. */
+    private final class RenderedPlans implements SessionPlans {
+        private final Entry entry;
+        private final String sessionName;
 
-        RenderedPlans(List<TargetPlan> plans) {
-            this.plans = plans;
+        RenderedPlans(Entry entry, String sessionName) {
+            this.entry = entry;
+            this.sessionName = sessionName;
         }
 
         @Override
         public int size() {
-            return plans.size();
+            return entry.targets().size();
         }
 
         @Override
         public boolean has(int targetIndex) {
-            return plans.stream().anyMatch(p -> p.targetIndex() == targetIndex);
+            return find(targetIndex) != null;
+        }
+
+        private TargetTemplate find(int targetIndex) {
+            for (TargetTemplate target : entry.targets()) {
+                if (target.targetIndex == targetIndex) {
+                    return target;
+                }
+            }
+            return null;
         }
 
         @Override
         public TargetPlan target(int targetIndex) {
-            return plans.stream().filter(p -> p.targetIndex() == targetIndex).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("no target " + targetIndex));
+            TargetTemplate target = find(targetIndex);
+            if (target == null) {
+                throw new IllegalArgumentException("no target " + targetIndex);
+            }
+            return render(target, sessionName);
+        }
+
+        /**
+         * From the target's encoded template once it has one. The first session that gets here makes it: the
+         * session is encoded from its rendered plan, the template from the stand-in's, and the template is kept
+         * only when its rendering for this session is the session's encoded event, byte for byte.
+         */
+        @Override
+        public EncodedPlan encoded(int targetIndex, SessionRequested request, InvokerFacts facts, Instant now,
+                                   PlanEncoder encoder) {
+            TargetTemplate target = find(targetIndex);
+            if (target == null) {
+                throw new IllegalArgumentException("no target " + targetIndex);
+            }
+            String podName = ResourceNames.backupPodName(sessionName, targetIndex);
+            String planId = RecordKeys.of(request.getCluster(), request.getNamespace(), sessionName) + "/"
+                    + targetIndex;
+            Optional<Instant> deadline = target.deadline(request.getRequestedAt());
+            long deadlineMillis = deadline.map(Instant::toEpochMilli).orElse(0L);
+            EncodedPlanTemplate template = target.encoded;
+            if (template != null && template.hasDeadline() == deadline.isPresent()) {
+                renderedFromTemplates++;
+                return new EncodedPlan(planId, podName, template.render(sessionName, podName, now.toEpochMilli(),
+                        deadlineMillis));
+            }
+            EncodedPlan plain = SessionPlans.super.encoded(targetIndex, request, facts, now, encoder);
+            if (!target.encodingTried) {
+                target.encodingTried = true;
+                target.encoded = encodedTemplate(target, request, facts, encoder, plain, podName, now,
+                        deadlineMillis);
+            }
+            return plain;
+        }
+
+        private EncodedPlanTemplate encodedTemplate(TargetTemplate target, SessionRequested request,
+                                                    InvokerFacts facts, PlanEncoder encoder, EncodedPlan plain,
+                                                    String podName, Instant now, long deadlineMillis) {
+            String podNameMarker = standIn + "-pod-name";
+            SessionRequested standInRequest = SessionRequested.newBuilder(request).setSessionName(standIn)
+                    .setRequestedAt(Instant.ofEpochMilli(standInRequestedAt)).build();
+            TargetPlan standInPlan = new TargetPlan(target.targetIndex, target.pod.render(podNameMarker, standIn),
+                    target.podSecurityPolicyNames, null, target.timeOut);
+            JobPlanned standInJob = PlanBuilder.build(standInRequest, facts, standInPlan,
+                    Instant.ofEpochMilli(standInPlannedAt));
+            Long standInDeadline = standInJob.getDeadline() == null ? null : standInJob.getDeadline().toEpochMilli();
+            EncodedPlanTemplate template = encoder.template(standInJob, plain.value(), standIn, podNameMarker,
+                    standInPlannedAt, standInDeadline);
+            byte[] check = template.render(sessionName, podName, now.toEpochMilli(), deadlineMillis);
+            if (!Arrays.equals(check, plain.value())) {
+                refusedTemplates++;
+                LOG.warn("the plan cache's encoded template for session {}/{} differs from its event; its invoker's"
+                        + " sessions are encoded one by one (this is a Stashflow bug, please report it with the"
+                        + " definitions)", request.getNamespace(), request.getSessionName());
+                return null;
+            }
+            return template;
         }
     }
 

@@ -2,7 +2,6 @@ package io.stashflow.planner.topology;
 
 import io.stashflow.api.cloudevents.EventTypes;
 import io.stashflow.api.topics.Topics;
-import io.stashflow.events.JobPlanned;
 import io.stashflow.events.PlanRejected;
 import io.stashflow.events.SessionRequested;
 import io.stashflow.planner.definitions.DefinitionsStoreProcessor;
@@ -14,7 +13,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -155,6 +157,13 @@ public final class PlannerTopology {
                 StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     }
 
+    /** Writes a plan the namespace processor encoded (a {@code JobPlanned}); it is never read back as such. */
+    private static final Serde<PlannerOutput> ENCODED_PLANS = Serdes.serdeFrom(
+            (Serializer<PlannerOutput>) (topic, out) -> out == null ? null : out.plan(),
+            (Deserializer<PlannerOutput>) (topic, bytes) -> {
+                throw new UnsupportedOperationException("encoded plans are written, not read");
+            });
+
     public static Topology build(Settings settings, PlannerSerdes serdes, DefinitionsView view,
                                  PlannerListener listener) {
         Topics topics = settings.topics();
@@ -201,14 +210,13 @@ public final class PlannerTopology {
                                 .withNumberOfPartitions(settings.partitions()))
                         .mapValues(PlannerInput::of, Named.as("request-input"))
                         .merge(statuses(builder, settings, serdes), Named.as("planner-inputs"))
-                        .process(() -> new NamespacePlannerProcessor(settings, view, listener),
+                        .process(() -> new NamespacePlannerProcessor(settings, view, listener,
+                                        new PlanEncoder(serdes.jobPlanned, topics)),
                                 Named.as("namespace-planner"), SESSIONS_STORE)
                         .split(Named.as("output-"))
                         .branch((key, out) -> out.plan() != null, Branched.withConsumer(plans -> plans
-                                .mapValues(PlannerOutput::plan, Named.as("plan-value"))
-                                .to((key, plan, context) -> topics.jobs(plan.getSessionKey().getCluster()),
-                                        Produced.<String, JobPlanned>with(Serdes.String(), serdes.jobPlanned)
-                                                .withName("jobs")), "plans"))
+                                .to((key, out, context) -> out.planTopic(),
+                                        Produced.with(Serdes.String(), ENCODED_PLANS).withName("jobs")), "plans"))
                         .branch((key, out) -> out.rejection() != null, Branched.withConsumer(rejections -> rejections
                                 .mapValues(PlannerOutput::rejection, Named.as("rejection-value"))
                                 .to(topics.planRejections(), Produced.<String, PlanRejected>with(Serdes.String(),

@@ -25,63 +25,93 @@ import java.util.TreeSet;
  */
 final class SessionIndex {
 
-    /** Session key (cluster/namespace/name) → the indexed version of the session. */
-    private final Map<String, Indexed> byKey = new HashMap<>();
-    /** cluster/namespace → name → waiting session. */
-    private final Map<String, Map<String, TrackedSession>> waiting = new HashMap<>();
-    /** cluster/namespace/invokerKind/invokerName → name → session reported Running. */
-    private final Map<String, Map<String, TrackedSession>> running = new HashMap<>();
-    /** cluster/namespace|target → name → incomplete session with that target. */
-    private final Map<String, Map<String, TrackedSession>> incompleteByTarget = new HashMap<>();
-    /** Session key → due time of a retry not yet issued. */
-    private final Map<String, Long> retriesDue = new HashMap<>();
+    /**
+     * The sessions of one namespace. Keyed by the session's name and by objects (records of strings whose hashes
+     * the strings cache) rather than by joined strings: every planned session passes through here.
+     */
+    private static final class Namespace {
+        /** name → the indexed (live) version of the session */
+        final Map<String, TrackedSession> live = new HashMap<>();
+        /** name → waiting session */
+        final Map<String, TrackedSession> waiting = new HashMap<>();
+        /** invoker → name → session reported Running */
+        final Map<Invoker, Map<String, TrackedSession>> running = new HashMap<>();
+        /** target → name → incomplete session with that target */
+        final Map<TargetKey, Map<String, TrackedSession>> incompleteByTarget = new HashMap<>();
+        /** name → due time of a retry not yet issued */
+        final Map<String, Long> retriesDue = new HashMap<>();
 
-    private record Indexed(String namespaceKey, TrackedSession session) {
+        boolean isEmpty() {
+            return live.isEmpty() && retriesDue.isEmpty();
+        }
     }
+
+    private record NamespaceKey(String cluster, String namespace) {
+        @Override
+        public String toString() {
+            return cluster + "/" + namespace;
+        }
+    }
+
+    private record Invoker(String kind, String name) {
+    }
+
+    private final Map<NamespaceKey, Namespace> namespaces = new HashMap<>();
+    private int size;
 
     /** Replaces what is indexed for the session {@code cluster/namespace/session.name()}; null removes it. */
     void update(String cluster, String namespace, String name, TrackedSession session) {
-        String key = cluster + "/" + namespace + "/" + name;
-        String namespaceKey = cluster + "/" + namespace;
-        Indexed previous = byKey.remove(key);
-        if (previous != null) {
-            remove(previous.namespaceKey(), previous.session());
+        NamespaceKey namespaceKey = new NamespaceKey(cluster, namespace);
+        Namespace sessions = namespaces.get(namespaceKey);
+        if (sessions != null) {
+            TrackedSession previous = sessions.live.remove(name);
+            if (previous != null) {
+                size--;
+                remove(sessions, previous);
+            }
+            sessions.retriesDue.remove(name);
         }
-        retriesDue.remove(key);
-        if (session == null) {
+        if (session == null || !isLive(session) && (session.retryDueMillis() == null || session.retried())) {
+            if (sessions != null && sessions.isEmpty()) {
+                namespaces.remove(namespaceKey);
+            }
             return;
         }
+        if (sessions == null) {
+            sessions = new Namespace();
+            namespaces.put(namespaceKey, sessions);
+        }
         if (session.retryDueMillis() != null && !session.retried()) {
-            retriesDue.put(key, session.retryDueMillis());
+            sessions.retriesDue.put(name, session.retryDueMillis());
         }
         if (!isLive(session)) {
             return;
         }
-        byKey.put(key, new Indexed(namespaceKey, session));
+        sessions.live.put(name, session);
+        size++;
         if (session.waiting()) {
-            waiting.computeIfAbsent(namespaceKey, k -> new HashMap<>()).put(name, session);
+            sessions.waiting.put(name, session);
         }
         if (SessionPhases.RUNNING.equals(session.reporterPhase())) {
-            running.computeIfAbsent(invokerKey(namespaceKey, session.invokerKind(), session.invokerName()),
+            sessions.running.computeIfAbsent(new Invoker(session.invokerKind(), session.invokerName()),
                     k -> new HashMap<>()).put(name, session);
         }
         if (session.incomplete()) {
             for (TargetSlot slot : session.targets()) {
-                incompleteByTarget.computeIfAbsent(targetKey(namespaceKey, slot.ref()), k -> new HashMap<>())
-                        .put(name, session);
+                sessions.incompleteByTarget.computeIfAbsent(slot.ref(), k -> new HashMap<>()).put(name, session);
             }
         }
     }
 
-    private void remove(String namespaceKey, TrackedSession session) {
-        removeFrom(waiting, namespaceKey, session.name());
-        removeFrom(running, invokerKey(namespaceKey, session.invokerKind(), session.invokerName()), session.name());
+    private static void remove(Namespace sessions, TrackedSession session) {
+        sessions.waiting.remove(session.name());
+        removeFrom(sessions.running, new Invoker(session.invokerKind(), session.invokerName()), session.name());
         for (TargetSlot slot : session.targets()) {
-            removeFrom(incompleteByTarget, targetKey(namespaceKey, slot.ref()), session.name());
+            removeFrom(sessions.incompleteByTarget, slot.ref(), session.name());
         }
     }
 
-    private static void removeFrom(Map<String, Map<String, TrackedSession>> index, String key, String name) {
+    private static <K> void removeFrom(Map<K, Map<String, TrackedSession>> index, K key, String name) {
         Map<String, TrackedSession> sessions = index.get(key);
         if (sessions != null) {
             sessions.remove(name);
@@ -104,15 +134,21 @@ final class SessionIndex {
      */
     Collection<TrackedSession> relevantTo(String cluster, String namespace, TrackedSession candidate,
                                           InvokerView invoker) {
-        String namespaceKey = cluster + "/" + namespace;
-        Map<String, TrackedSession> relevant = new LinkedHashMap<>();
-        Map<String, TrackedSession> sameInvoker = running.get(invokerKey(namespaceKey, candidate.invokerKind(),
+        Namespace sessions = namespaces.get(new NamespaceKey(cluster, namespace));
+        if (sessions == null) {
+            return List.of();
+        }
+        Map<String, TrackedSession> sameInvoker = sessions.running.get(new Invoker(candidate.invokerKind(),
                 candidate.invokerName()));
+        if ((sameInvoker == null || sameInvoker.isEmpty()) && invoker.sharedTargets().isEmpty()) {
+            return List.of();
+        }
+        Map<String, TrackedSession> relevant = new LinkedHashMap<>();
         if (sameInvoker != null) {
             relevant.putAll(sameInvoker);
         }
         for (TargetKey target : invoker.sharedTargets()) {
-            Map<String, TrackedSession> sharing = incompleteByTarget.get(targetKey(namespaceKey, target));
+            Map<String, TrackedSession> sharing = sessions.incompleteByTarget.get(target);
             if (sharing != null) {
                 relevant.putAll(sharing);
             }
@@ -123,11 +159,11 @@ final class SessionIndex {
 
     /** The waiting sessions of a namespace, oldest first (equal times by name). */
     List<TrackedSession> waiting(String cluster, String namespace) {
-        Map<String, TrackedSession> sessions = waiting.get(cluster + "/" + namespace);
-        if (sessions == null) {
+        Namespace sessions = namespaces.get(new NamespaceKey(cluster, namespace));
+        if (sessions == null || sessions.waiting.isEmpty()) {
             return List.of();
         }
-        List<TrackedSession> ordered = new ArrayList<>(sessions.values());
+        List<TrackedSession> ordered = new ArrayList<>(sessions.waiting.values());
         ordered.sort(Comparator.comparing((TrackedSession s) -> s.requestedAtMillis() == null ? Long.MAX_VALUE
                 : s.requestedAtMillis()).thenComparing(TrackedSession::name));
         return ordered;
@@ -135,31 +171,29 @@ final class SessionIndex {
 
     /** {@code cluster/namespace} of every namespace with waiting sessions. */
     Set<String> namespacesWithWaitingSessions() {
-        return new TreeSet<>(waiting.keySet());
+        Set<String> keys = new TreeSet<>();
+        namespaces.forEach((key, sessions) -> {
+            if (!sessions.waiting.isEmpty()) {
+                keys.add(key.toString());
+            }
+        });
+        return keys;
     }
 
     /** Keys of sessions whose retry is due at {@code nowMillis}, in key order. */
     List<String> dueRetries(long nowMillis) {
         List<String> due = new ArrayList<>();
-        retriesDue.forEach((key, at) -> {
+        namespaces.forEach((key, sessions) -> sessions.retriesDue.forEach((name, at) -> {
             if (at <= nowMillis) {
-                due.add(key);
+                due.add(key + "/" + name);
             }
-        });
+        }));
         due.sort(null);
         return due;
     }
 
     /** How many sessions are indexed (live). */
     int size() {
-        return byKey.size();
-    }
-
-    private static String invokerKey(String namespaceKey, String kind, String name) {
-        return namespaceKey + "/" + kind + "/" + name;
-    }
-
-    private static String targetKey(String namespaceKey, TargetKey target) {
-        return namespaceKey + "|" + target.kind() + "/" + target.namespace() + "/" + target.name();
+        return size;
     }
 }

@@ -46,6 +46,23 @@ class ResourceNamesTest {
     }
 
     @Property
+    void theLabelCheckIsTheKubernetesExpression(
+            @ForAll @net.jqwik.api.constraints.Chars({'a', 'z', '0', '9', '-', '.', 'A', '_', '\u00e9'})
+            @StringLength(min = 0, max = 70) String name) {
+        boolean expected = name.length() <= 63 && name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+        assertEquals(expected, ResourceNames.isDns1123Label(name), name);
+    }
+
+    @Test
+    void labelCheckEdges() {
+        assertTrue(ResourceNames.isDns1123Label("a"));
+        assertTrue(ResourceNames.isDns1123Label("a".repeat(63)));
+        assertTrue(!ResourceNames.isDns1123Label("a".repeat(64)));
+        assertTrue(!ResourceNames.isDns1123Label("-a") && !ResourceNames.isDns1123Label("a-")
+                && !ResourceNames.isDns1123Label("") && !ResourceNames.isDns1123Label("a.b"));
+    }
+
+    @Property
     void podNamesAreAlwaysValidLabels(@ForAll @StringLength(min = 1, max = 253) String session,
             @ForAll @IntRange(min = 0, max = 999) int index) {
         String name = ResourceNames.backupPodName(session, index);

@@ -49,6 +49,9 @@ class PlanCacheTest {
 
     private final ConfluentAvroSerde<JobPlanned> serde =
             new PlannerSerdes(EmbeddedSchemaRegistry.inMemory()).jobPlanned();
+    private static final io.stashflow.api.topics.Topics TOPICS = io.stashflow.api.topics.Topics.withDefaultPrefix();
+    private static final String JOBS = TOPICS.jobs(CLUSTER);
+    private final PlanEncoder encoder = new PlanEncoder(serde, TOPICS);
     private DefinitionsView view;
     private PlanCache cache;
 
@@ -82,6 +85,11 @@ class PlanCacheTest {
         assertEquals(Map.of(PlanCache.Outcome.MISS, 7L * 3, PlanCache.Outcome.HIT, 5L * (perInvoker - 3),
                 PlanCache.Outcome.NOT_REUSABLE, 2L * (perInvoker - 3), PlanCache.Outcome.PLAIN, (long) other),
                 cache.outcomes());
+        // each entry's first hit makes the encoded templates (one per target; the batch has two), every later hit
+        // is written from them: 5 invokers x 3 entries, the batch's hits count twice
+        long laterHits = 5L * (perInvoker - 3) - 5L * 3;
+        assertEquals(laterHits + (perInvoker - 3 - 3), cache.encodedTemplateUse()[0]);
+        assertEquals(0, cache.encodedTemplateUse()[1]);
     }
 
     /** Typical scheduler names, dotted and long names (hashed pod names), and some the cache leaves alone. */
@@ -193,16 +201,37 @@ class PlanCacheTest {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    /** Builds the session's jobs both ways, asserts equal bytes, and returns them. */
+    /**
+     * Builds the session's jobs both ways, asserts equal bytes, and returns them: the events built from the cache's
+     * plans and the records it encodes (from its encoded templates once it has them) are, encoded, the plain ones.
+     */
     private List<JobPlanned> assertSameAsPlain(SessionRequested request) throws Exception {
         List<JobPlanned> plain = plainJobs(request);
-        List<JobPlanned> cached = cachedJobs(request);
+        PlanCache.SessionPlans plans = cache.backupPlans(CLUSTER, request, IGNORE);
+        List<JobPlanned> cached = jobs(request, plans);
+        List<byte[]> encoded = records(request, plans);
         assertEquals(plain.size(), cached.size());
+        assertEquals(plain.size(), encoded.size());
         for (int i = 0; i < plain.size(); i++) {
-            assertArrayEquals(serde.serialize("jobs", plain.get(i)), serde.serialize("jobs", cached.get(i)),
+            byte[] expected = serde.serialize(JOBS, plain.get(i));
+            assertArrayEquals(expected, serde.serialize(JOBS, cached.get(i)),
                     () -> "session " + request.getSessionName() + " of " + request.getInvoker().getName());
+            assertArrayEquals(expected, encoded.get(i),
+                    () -> "encoded record of session " + request.getSessionName() + " of "
+                            + request.getInvoker().getName());
         }
         return cached;
+    }
+
+    private List<byte[]> records(SessionRequested request, PlanCache.SessionPlans plans) {
+        InvokerFacts facts = facts(request);
+        List<byte[]> records = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            PlanCache.EncodedPlan plan = plans.encoded(i, request, facts, AT, encoder);
+            assertEquals(PlanBuilder.planId(PlanBuilder.sessionKey(request), i), plan.planId());
+            records.add(plan.value());
+        }
+        return records;
     }
 
     private List<JobPlanned> plainJobs(SessionRequested request) throws Exception {
@@ -217,7 +246,10 @@ class PlanCacheTest {
     }
 
     private List<JobPlanned> cachedJobs(SessionRequested request) throws Exception {
-        PlanCache.SessionPlans plans = cache.backupPlans(CLUSTER, request, IGNORE);
+        return jobs(request, cache.backupPlans(CLUSTER, request, IGNORE));
+    }
+
+    private List<JobPlanned> jobs(SessionRequested request, PlanCache.SessionPlans plans) {
         InvokerFacts facts = facts(request);
         List<JobPlanned> jobs = new ArrayList<>();
         for (int i = 0; i < plans.size(); i++) {

@@ -116,6 +116,12 @@ final class PlannerHarness implements AutoCloseable {
         return jobs.readRecordsToList();
     }
 
+    /** The plans as written: the value bytes, not decoded (consumes them like {@link #planRecords}). */
+    List<TestRecord<String, byte[]>> rawPlanRecords() {
+        return driver.createOutputTopic(topics.jobs(CLUSTER), new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList();
+    }
+
     List<PlanRejected> rejections() {
         return rejections.readValuesToList();
     }
