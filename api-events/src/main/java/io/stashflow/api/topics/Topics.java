@@ -78,6 +78,16 @@ public record Topics(String prefix) {
     }
 
     /** Topics every installation has (the per-cluster job topics come on top). */
+    /**
+     * The planner's own record of the sessions it holds for targets that several invokers back up (compacted; null
+     * value = no longer held), keyed by {@code cluster/namespace/session}; its tasks read it to apply Stash's rule
+     * for shared targets across the sessions other tasks hold. Internal to the planner, so not among
+     * {@link #sharedTopics()}.
+     */
+    public String plannerFacts() {
+        return prefix + ".planner-facts";
+    }
+
     public List<String> sharedTopics() {
         return List.of(sessions(), definitions(), stepOutcomes(), planRejections(), sessionStatus(), repositoryStatus(),
                 rejected());
@@ -85,6 +95,7 @@ public record Topics(String prefix) {
 
     /** Whether a topic holds the latest value per key and must be created with {@code cleanup.policy=compact}. */
     public boolean isCompacted(String topic) {
-        return topic.equals(definitions()) || topic.equals(sessionStatus()) || topic.equals(repositoryStatus());
+        return topic.equals(definitions()) || topic.equals(sessionStatus()) || topic.equals(repositoryStatus())
+                || topic.equals(plannerFacts());
     }
 }

@@ -262,12 +262,13 @@ public final class PlannerBenchmark {
         }
         topicSpecs.put(topics.definitions(), true);
         topicSpecs.put(topics.sessionStatus(), true);
+        topicSpecs.put(topics.plannerFacts(), true);
         createTopics(topicSpecs);
         publishDefinitions(topics, serdes);
         produceSessions(topics.sessions(), applicationId, sessions, serdes, null, null);
 
         DefinitionsView view = new DefinitionsView();
-        PlannerTopology.Settings settings = PlannerTopology.Settings.defaults(topics, Set.of(CLUSTER), PARTITIONS);
+        PlannerTopology.Settings settings = PlannerTopology.Settings.defaults(topics, Set.of(CLUSTER));
         Properties properties = streamsProperties(applicationId);
         StreamsRunner runner = new StreamsRunner("planner-bench",
                 PlannerTopology.build(settings, serdes, view, PlannerListener.none()), properties, null, 0,

@@ -113,7 +113,7 @@ public final class PlannerService implements AutoCloseable {
         }
 
         PlannerTopology.Settings plannerSettings = new PlannerTopology.Settings(topics, config.clusters(),
-                config.partitions(), config.resolverSettings(), config.recheckInterval(), config.definitionsGrace(),
+                config.resolverSettings(), config.recheckInterval(), config.definitionsGrace(),
                 config.retention(), Duration.ofMinutes(10), source, config.planCacheSize());
         Properties plannerProperties = streamsProperties(config.applicationId(), extra);
         StreamsRunner.rejectingHandler(plannerProperties, topics.rejected(), "planner.decode", source,
@@ -145,7 +145,7 @@ public final class PlannerService implements AutoCloseable {
         Topics topics = config.topics();
         List<TopicBootstrap.TopicSpec> specs = new ArrayList<>();
         for (String topic : List.of(topics.sessions(), topics.definitions(), topics.planRejections(),
-                topics.sessionStatus(), topics.rejected())) {
+                topics.sessionStatus(), topics.rejected(), topics.plannerFacts())) {
             specs.add(TopicBootstrap.TopicSpec.of(topic, config.partitions(), config.replicationFactor(),
                     topics.isCompacted(topic)));
         }

@@ -17,7 +17,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -26,7 +25,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,20 +33,25 @@ import org.slf4j.LoggerFactory;
  * The planner's Kafka Streams topology (run with {@code exactly_once_v2}):
  *
  * <pre>
- *   stash.definitions ──► global store + {@link DefinitionsView} (every definition of every cluster)
+ *   stash.definitions    ──► global store + {@link DefinitionsView} (every definition of every cluster)
+ *   stash.session-status ──► global store + {@link StatusView}      (the statuses the rules act on)
+ *   stash.planner-facts  ──► global store + {@link FactsView}       (sessions of shared targets other tasks hold)
  *
- *   stash.sessions ───────► served cluster? valid? ──► re-key cluster/namespace ──┐  (internal topic
- *   stash.session-status ─► Running/final? ──► digest, re-key cluster/namespace ──┤   per input)
- *                                                                                   ▼
- *                              namespace planner (store planner-sessions: one TrackedSession per session)
- *                                 ├─► JobPlanned        ──► stash.jobs.&lt;cluster&gt;
- *                                 ├─► PlanRejected      ──► stash.plan-rejected   (also skipped sessions)
- *                                 └─► SessionRequested  ──► stash.sessions        (retries)
+ *   stash.sessions ──► served cluster? valid? ──► session planner (store planner-sessions: one TrackedSession
+ *                                                  per session this task owns)
+ *                                                    ├─► JobPlanned        ──► stash.jobs.&lt;cluster&gt;
+ *                                                    ├─► PlanRejected      ──► stash.plan-rejected (also skipped)
+ *                                                    ├─► SessionRequested  ──► stash.sessions      (retries)
+ *                                                    └─► TrackedSession    ──► stash.planner-facts
  * </pre>
  *
- * <p>Why by namespace: Stash's concurrency rules compare a session with the other sessions of its invoker's namespace
- * (same invoker running; other invokers of the same target), so one task must see all of a namespace's sessions and
- * their statuses. The two internal topics get the same partition count so both inputs of a namespace meet in one task.
+ * <p>One hop: a request is planned by the task of the partition it arrives in, which owns its session key (every
+ * request of a session lands there). Stash's concurrency rules compare a session with the other sessions of its
+ * namespace, which other tasks may own: those come from the global views, which Kafka Streams fills from their
+ * topics before any task processes a record (a restarted planner knows every status written while it was down), and
+ * keeps filling as the topics grow. A task publishes a fact only for sessions of targets that several invokers back
+ * up, the only sessions another task's rules look at besides what status-reporter writes. Statuses of its own
+ * sessions reach a task through the status view too ({@link StatusView.Subscription}).
  *
  * <p>Requests for clusters this planner does not serve are counted and left alone (another planner may serve them);
  * requests that cannot even be keyed (empty cluster, namespace or name) go to {@code stash.rejected}.
@@ -59,13 +62,12 @@ public final class PlannerTopology {
 
     public static final String SESSIONS_STORE = "planner-sessions";
     public static final String DEFINITIONS_STORE = "planner-definitions";
-    public static final String REQUESTS_BY_NAMESPACE = "requests-by-namespace";
-    public static final String STATUSES_BY_NAMESPACE = "statuses-by-namespace";
+    public static final String STATUSES_STORE = "planner-statuses";
+    public static final String FACTS_STORE = "planner-facts";
 
     /**
      * @param topics            topic names (prefix)
      * @param clusters          the clusters whose sessions this planner plans
-     * @param partitions        partitions of the two internal topics (must not change once the application ran)
      * @param resolverSettings  image, Pushgateway URL and license values for the resolver
      * @param recheckInterval   how often waiting sessions and due retries are looked at
      * @param definitionsGrace  how long a session waits for a definition it needs to be published before it is
@@ -73,9 +75,9 @@ public final class PlannerTopology {
      * @param retention         how long a session is remembered after its last change (duplicate detection)
      * @param purgeInterval     how often sessions past the retention are forgotten
      * @param eventSource       CloudEvents source of the events produced
-     * @param planCacheSize     plan cache entries (invoker and retryLeft) per task; 0 turns the cache off
+     * @param planCacheSize     plan cache entries (invoker and retryLeft) per stream thread; 0 turns the cache off
      */
-    public record Settings(Topics topics, Set<String> clusters, int partitions, ResolverSettings resolverSettings,
+    public record Settings(Topics topics, Set<String> clusters, ResolverSettings resolverSettings,
                            Duration recheckInterval, Duration definitionsGrace, Duration retention,
                            Duration purgeInterval, String eventSource, int planCacheSize) {
 
@@ -88,9 +90,6 @@ public final class PlannerTopology {
             if (clusters.isEmpty()) {
                 throw new IllegalArgumentException("the planner needs at least one cluster id to serve");
             }
-            if (partitions < 1) {
-                throw new IllegalArgumentException("partitions must be at least 1");
-            }
             Objects.requireNonNull(resolverSettings, "resolverSettings");
             Objects.requireNonNull(eventSource, "eventSource");
             if (planCacheSize < 0) {
@@ -99,35 +98,35 @@ public final class PlannerTopology {
         }
 
         /** Defaults for everything but the topics and clusters: 1 s re-check, 10 s grace, 7 days retention. */
-        public static Settings defaults(Topics topics, Set<String> clusters, int partitions) {
-            return new Settings(topics, clusters, partitions, ResolverSettings.defaults(), Duration.ofSeconds(1),
+        public static Settings defaults(Topics topics, Set<String> clusters) {
+            return new Settings(topics, clusters, ResolverSettings.defaults(), Duration.ofSeconds(1),
                     Duration.ofSeconds(10), Duration.ofDays(7), Duration.ofMinutes(10),
                     EventTypes.source("planner", String.join(",", new java.util.TreeSet<>(clusters))),
                     DEFAULT_PLAN_CACHE_SIZE);
         }
 
         public Settings withResolverSettings(ResolverSettings value) {
-            return new Settings(topics, clusters, partitions, value, recheckInterval, definitionsGrace, retention,
+            return new Settings(topics, clusters, value, recheckInterval, definitionsGrace, retention,
                     purgeInterval, eventSource, planCacheSize);
         }
 
         public Settings withRecheckInterval(Duration value) {
-            return new Settings(topics, clusters, partitions, resolverSettings, value, definitionsGrace, retention,
+            return new Settings(topics, clusters, resolverSettings, value, definitionsGrace, retention,
                     purgeInterval, eventSource, planCacheSize);
         }
 
         public Settings withDefinitionsGrace(Duration value) {
-            return new Settings(topics, clusters, partitions, resolverSettings, recheckInterval, value, retention,
+            return new Settings(topics, clusters, resolverSettings, recheckInterval, value, retention,
                     purgeInterval, eventSource, planCacheSize);
         }
 
         public Settings withPlanCacheSize(int value) {
-            return new Settings(topics, clusters, partitions, resolverSettings, recheckInterval, definitionsGrace,
+            return new Settings(topics, clusters, resolverSettings, recheckInterval, definitionsGrace,
                     retention, purgeInterval, eventSource, value);
         }
 
         public Settings withRetention(Duration value, Duration purgeEvery) {
-            return new Settings(topics, clusters, partitions, resolverSettings, recheckInterval, definitionsGrace,
+            return new Settings(topics, clusters, resolverSettings, recheckInterval, definitionsGrace,
                     value, purgeEvery, eventSource, planCacheSize);
         }
     }
@@ -176,6 +175,26 @@ public final class PlannerTopology {
                 Consumed.with(Serdes.String(), serdes.definition).withName("definitions"),
                 () -> new DefinitionsStoreProcessor(DEFINITIONS_STORE, view));
 
+        // the views live as long as the topology: every task of this instance reads them
+        StatusView statuses = new StatusView(settings.clusters());
+        FactsView facts = new FactsView(settings.clusters(), statuses);
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STATUSES_STORE), Serdes.String(),
+                        serdes.sessionStatus).withLoggingDisabled(),
+                topics.sessionStatus(),
+                Consumed.with(Serdes.String(), serdes.sessionStatus).withName("session-statuses"),
+                () -> ViewLoader.statuses(statuses));
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(FACTS_STORE), Serdes.String(),
+                        serdes.trackedSession).withLoggingDisabled(),
+                topics.plannerFacts(),
+                Consumed.with(Serdes.String(), serdes.trackedSession).withName("session-facts"),
+                () -> ViewLoader.facts(facts));
+        // one plan cache per stream thread, shared by its tasks: the sessions of an invoker are spread over all the
+        // partitions of stash.sessions, so a cache per task would resolve every invoker once per task
+        ThreadLocal<PlanCache> planCaches = ThreadLocal.withInitial(() -> new PlanCache(view,
+                settings.resolverSettings(), settings.planCacheSize()));
+
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
                 Serdes.String(), serdes.trackedSession));
 
@@ -202,17 +221,9 @@ public final class PlannerTopology {
                                 .to(topics.rejected(), Produced.with(Serdes.String(), serdes.rejected)
                                         .withName("rejected-requests")), "invalid"))
                 .defaultBranch(Branched.withConsumer(valid -> valid
-                        .selectKey((key, value) -> value.getCluster() + "/" + value.getNamespace(),
-                                Named.as("request-namespace-key"))
-                        .repartition(Repartitioned.<String, SessionRequested>as(REQUESTS_BY_NAMESPACE)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(serdes.sessionRequested)
-                                .withNumberOfPartitions(settings.partitions()))
-                        .mapValues(PlannerInput::of, Named.as("request-input"))
-                        .merge(statuses(builder, settings, serdes), Named.as("planner-inputs"))
-                        .process(() -> new NamespacePlannerProcessor(settings, view, listener,
-                                        new PlanEncoder(serdes.jobPlanned, topics)),
-                                Named.as("namespace-planner"), SESSIONS_STORE)
+                        .process(() -> new SessionPlannerProcessor(settings, view, statuses, facts, planCaches::get,
+                                        listener, new PlanEncoder(serdes.jobPlanned, topics)),
+                                Named.as("session-planner"), SESSIONS_STORE)
                         .split(Named.as("output-"))
                         .branch((key, out) -> out.plan() != null, Branched.withConsumer(plans -> plans
                                 .to((key, out, context) -> out.planTopic(),
@@ -225,29 +236,12 @@ public final class PlannerTopology {
                                 .mapValues(PlannerOutput::request, Named.as("retry-value"))
                                 .to(topics.sessions(), Produced.<String, SessionRequested>with(Serdes.String(),
                                         serdes.sessionRequested).withName("retries")), "retries"))
+                        .branch((key, out) -> out.isFact(), Branched.withConsumer(factRecords -> factRecords
+                                .mapValues(PlannerOutput::fact, Named.as("fact-value"))
+                                .to(topics.plannerFacts(), Produced.with(Serdes.String(), serdes.trackedSession)
+                                        .withName("facts")), "facts"))
                         .noDefaultBranch(), "valid"));
 
         return builder.build();
-    }
-
-    private static KStream<String, PlannerInput> statuses(StreamsBuilder builder, Settings settings,
-                                                          PlannerSerdes serdes) {
-        return builder.stream(settings.topics().sessionStatus(),
-                        Consumed.with(Serdes.String(), serdes.sessionStatus).withName("session-statuses"))
-                .filter((key, status) -> status != null
-                        && settings.clusters().contains(status.getSessionKey().getCluster())
-                        && StatusDigest.relevant(status), Named.as("relevant-statuses"))
-                .map((key, status) -> KeyValue.pair(status.getSessionKey().getCluster() + "/"
-                        + status.getSessionKey().getNamespace(), StatusDigest.of(status)), Named.as("status-digest"))
-                .repartition(Repartitioned.<String, StatusDigest>as(STATUSES_BY_NAMESPACE)
-                        .withKeySerde(Serdes.String())
-                        .withValueSerde(serdes.statusDigest)
-                        .withNumberOfPartitions(settings.partitions()))
-                .mapValues(PlannerInput::of, Named.as("status-input"));
-    }
-
-    /** The internal topics the topology creates, for operators: {@code <application id>-<name>-repartition}. */
-    public static Set<String> internalTopicNames() {
-        return Set.of(REQUESTS_BY_NAMESPACE, STATUSES_BY_NAMESPACE);
     }
 }

@@ -32,6 +32,8 @@ import org.apache.kafka.streams.test.TestRecord;
 final class PlannerHarness implements AutoCloseable {
 
     static final String CLUSTER = "c1";
+    /** The planner's default re-check interval. */
+    static final Duration RECHECK = Duration.ofSeconds(1);
     static final Instant START = Instant.parse("2026-03-01T10:00:00Z");
     static final ResolverSettings RESOLVER = new ResolverSettings("ghcr.io/stashflow/stashflow:test",
             "http://pushgateway.test:9091", "");
@@ -58,7 +60,7 @@ final class PlannerHarness implements AutoCloseable {
     }
 
     PlannerHarness(Path stateDir, Duration definitionsGrace, int planCacheSize) {
-        PlannerTopology.Settings settings = PlannerTopology.Settings.defaults(topics, Set.of(CLUSTER), 1)
+        PlannerTopology.Settings settings = PlannerTopology.Settings.defaults(topics, Set.of(CLUSTER))
                 .withResolverSettings(RESOLVER)
                 .withDefinitionsGrace(definitionsGrace)
                 .withPlanCacheSize(planCacheSize);
@@ -92,8 +94,14 @@ final class PlannerHarness implements AutoCloseable {
                 request);
     }
 
+    /**
+     * Publishes a status. The planner's tasks read statuses from a view the global thread feeds, and take those of
+     * their own sessions at their next record or punctuation: the driver's wall clock moves on by the re-check
+     * interval so that they do.
+     */
     void status(SessionStatus status) {
         statuses.pipeInput(RecordKeys.of(status.getSessionKey()), status);
+        advance(RECHECK);
     }
 
     /** Wall-clock time of the driver. */

@@ -32,6 +32,7 @@ import io.stashflow.service.logging.LogContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -50,51 +51,70 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The planner's decisions for the sessions of the namespaces its task owns (records arrive keyed
- * {@code cluster/namespace}, so every session of a namespace, and every status about one, comes here).
+ * The planner's decisions for the sessions its task owns: those whose requests Kafka puts in the task's partition of
+ * {@code stash.sessions} (keyed {@code cluster/namespace/name}, so every request of a session comes here).
  *
  * <p>Per session request: drop it if the session is already known (one plan per session key, however often the
  * request is delivered); otherwise apply Stash's lifecycle rules ({@link ConcurrencyRules}), and plan the released
  * targets: resolve the session with {@link StashResolver} over the definitions of its cluster and emit one
  * {@code JobPlanned} per target, or a {@code PlanRejected} naming the resource, field and variable at fault. Skipped
  * sessions get a {@code PlanRejected} with {@code skipped = true}. Sessions that must wait stay in the store and are
- * looked at again when a status changes something in their namespace and on a wall-clock punctuator.
+ * looked at again when a status or fact changes something in their namespace and on a wall-clock punctuator.
  *
- * <p>Per status: remember the session's phase and its targets' phases (the rules read them), and when a backup
- * session has failed with retries left, fix when its retry is due; the punctuator issues due retries as new
- * {@code SessionRequested} records.
+ * <p>The rules compare a session with the other sessions of its namespace, which other tasks may own. They read
+ * them from two views every task of the instance shares, both fed by global stores and complete before the first
+ * record is processed: {@link StatusView} (what {@code stash.session-status} says: the skip rule's Running sessions,
+ * and the reported sessions of a target) and {@link FactsView} (the sessions tasks hold for a target several
+ * invokers back up, which each task publishes to the facts topic; nothing is published for other targets).
+ *
+ * <p>Per status of a session it owns (handed over by the status view): remember the session's phase and its targets'
+ * phases, and when a backup session has failed with retries left, fix when its retry is due; the punctuator issues
+ * due retries as new {@code SessionRequested} records.
  *
  * <p>Everything the processor decides is in its store ({@link TrackedSession} per session key) and is written in the
  * same exactly-once transaction as the events it emits. The in-memory indexes are rebuilt from the store whenever
- * the task is (re)initialised.
+ * the task is (re)initialised, and the task then takes the current status of each session it watches again.
  */
-final class NamespacePlannerProcessor implements Processor<String, PlannerInput, String, PlannerOutput> {
+final class SessionPlannerProcessor implements Processor<String, SessionRequested, String, PlannerOutput> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(NamespacePlannerProcessor.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SessionPlannerProcessor.class);
     private static final String STASH_GROUP = "stash.appscode.com";
     /** Invokers whose facts are kept (all are dropped when there are more: a new view makes them stale anyway). */
     private static final int MAX_CACHED_INVOKERS = 10_000;
 
     private final PlannerTopology.Settings settings;
     private final DefinitionsView view;
+    private final StatusView statusView;
+    private final FactsView factsView;
     private final PlannerListener listener;
+    private StatusView.Subscription statuses;
+    /** Keys of the facts this task published since it started, so that it withdraws each when it is over. */
+    private final java.util.Set<String> publishedFacts = new java.util.HashSet<>();
 
     private ProcessorContext<String, PlannerOutput> context;
     private KeyValueStore<String, TrackedSession> store;
-    private final PlanCache planCache;
+    private final java.util.function.Supplier<PlanCache> planCaches;
+    private PlanCache planCache;
     private final PlanEncoder planEncoder;
     private final SessionIndex index = new SessionIndex();
     /** The keys the store may hold: most requests are new sessions, which then need no store lookup. */
     private KnownKeys knownKeys;
     private long nextPurgeMillis;
 
-    NamespacePlannerProcessor(PlannerTopology.Settings settings, DefinitionsView view, PlannerListener listener,
-                              PlanEncoder planEncoder) {
+    /**
+     * @param planCaches the plan cache of the calling stream thread (shared by the thread's tasks; asked when the
+     *                   task first plans, on its thread)
+     */
+    SessionPlannerProcessor(PlannerTopology.Settings settings, DefinitionsView view, StatusView statusView,
+                            FactsView factsView, java.util.function.Supplier<PlanCache> planCaches,
+                            PlannerListener listener, PlanEncoder planEncoder) {
         this.settings = settings;
         this.view = view;
+        this.statusView = statusView;
+        this.factsView = factsView;
         this.listener = listener;
         this.planEncoder = planEncoder;
-        this.planCache = new PlanCache(view, settings.resolverSettings(), settings.planCacheSize());
+        this.planCaches = planCaches;
     }
 
     @Override
@@ -102,11 +122,17 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         this.context = context;
         this.store = context.getStateStore(PlannerTopology.SESSIONS_STORE);
         knownKeys = KnownKeys.sizedFor((int) Math.min(store.approximateNumEntries(), Integer.MAX_VALUE));
+        statuses = statusView.subscribe();
         try (KeyValueIterator<String, TrackedSession> all = store.all()) {
             while (all.hasNext()) {
                 var entry = all.next();
                 index(entry.key, entry.value);
                 knownKeys.add(entry.key);
+                // hands the task the session's current status again: what it took before a crash may be lost
+                watchOrNot(entry.key, entry.value);
+                if (entry.value.incomplete() && factsView.has(entry.key)) {
+                    publishedFacts.add(entry.key);
+                }
             }
         }
         nextPurgeMillis = context.currentSystemTimeMs() + settings.purgeInterval().toMillis();
@@ -114,16 +140,38 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
     }
 
     @Override
-    public void process(Record<String, PlannerInput> record) {
-        PlannerInput input = record.value();
-        if (input == null) {
+    public void process(Record<String, SessionRequested> record) {
+        SessionRequested request = record.value();
+        if (request == null) {
             return;
         }
         Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-        if (input.request() != null) {
-            onRequest(input.request(), now);
-        } else if (input.status() != null) {
-            onStatus(input.status(), now);
+        if (planCache == null) {
+            planCache = planCaches.get();
+        }
+        takeStatuses(now);
+        onRequest(request, now);
+    }
+
+    @Override
+    public void close() {
+        if (statuses != null) {
+            statuses.close();
+        }
+    }
+
+    /**
+     * Applies the statuses the view handed over since the last look, then looks again at the waiting sessions of
+     * every namespace where a status or fact changed.
+     */
+    private void takeStatuses(Instant now) {
+        StatusDigest status;
+        while ((status = statuses.nextStatus()) != null) {
+            onStatus(status, now);
+        }
+        for (String namespaceKey : statuses.drainChangedNamespaces()) {
+            int slash = namespaceKey.indexOf('/');
+            recheckNamespace(namespaceKey.substring(0, slash), namespaceKey.substring(slash + 1), now);
         }
     }
 
@@ -224,7 +272,7 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         }
         InvokerView invokerView = invokerView(cluster, facts);
         ConcurrencyRules.Decision decision = ConcurrencyRules.decide(withTargets,
-                index.relevantTo(cluster, namespace, withTargets, invokerView), invokerView, now);
+                relevantTo(cluster, namespace, withTargets, invokerView), invokerView, now);
         if (decision.skipped()) {
             emitSkip(cluster, namespace, withTargets, facts, decision, now);
             return withTargets.withStage(Stage.SKIPPED).withWaitingFor(null);
@@ -238,6 +286,68 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
             return released;
         }
         return released.withWaitingFor(decision.waitReason());
+    }
+
+    /**
+     * The sessions the rules compare {@code candidate} with: the other sessions of its invoker that are Running, and
+     * the incomplete sessions of the targets its invoker shares with other invokers. This task's own sessions come
+     * from its index, the others from what {@code stash.session-status} says ({@link StatusView}) and what other
+     * tasks published ({@link FactsView}); a session known several ways is taken as this task or the publishing
+     * task holds it, with its newest status.
+     */
+    private Collection<TrackedSession> relevantTo(String cluster, String namespace, TrackedSession candidate,
+                                                  InvokerView invoker) {
+        Collection<TrackedSession> own = index.relevantTo(cluster, namespace, candidate, invoker);
+        Collection<StatusDigest> running = statusView.running(cluster, namespace, candidate.invokerKind(),
+                candidate.invokerName());
+        if (running.isEmpty() && invoker.sharedTargets().isEmpty()) {
+            return own;
+        }
+        Map<String, TrackedSession> relevant = new LinkedHashMap<>();
+        for (TrackedSession session : own) {
+            relevant.put(session.name(), session);
+        }
+        for (StatusDigest status : running) {
+            relevant.merge(status.name(), observed(status), (held, reported) -> withStatus(held, status));
+        }
+        for (TargetKey target : invoker.sharedTargets()) {
+            for (StatusDigest status : statusView.incomplete(cluster, namespace, target)) {
+                relevant.merge(status.name(), observed(status), (held, reported) -> withStatus(held, status));
+            }
+            for (TrackedSession fact : factsView.incomplete(cluster, namespace, target)) {
+                if (relevant.containsKey(fact.name())) {
+                    continue;
+                }
+                StatusDigest status = statusView.latest(cluster, namespace, fact.name());
+                TrackedSession current = status == null ? fact : withStatus(fact, status);
+                if (current.incomplete()) {
+                    relevant.put(fact.name(), current);
+                }
+            }
+        }
+        relevant.remove(candidate.name());
+        return relevant.values();
+    }
+
+    /** A session this task knows only from its status, as the rules see it. */
+    private static TrackedSession observed(StatusDigest status) {
+        List<TargetSlot> slots = new ArrayList<>();
+        int i = 0;
+        for (StatusDigest.TargetPhase t : status.targets()) {
+            slots.add(new TargetSlot(i++, new TargetKey(t.kind(), t.namespace(), t.name()), false, t.phase()));
+        }
+        return TrackedSession.observed(status.name(), status.type(), status.invokerKind(), status.invokerName(), slots)
+                .withReport(status.phase(), Instant.ofEpochMilli(status.updatedAtMillis()));
+    }
+
+    /** {@code session} with {@code status} when that is newer than what it has (for a decision, not stored). */
+    private static TrackedSession withStatus(TrackedSession session, StatusDigest status) {
+        if (session.ended() || session.reportedAtMillis() != null
+                && status.updatedAtMillis() < session.reportedAtMillis()) {
+            return session;
+        }
+        return session.withReport(status.phase(), Instant.ofEpochMilli(status.updatedAtMillis()))
+                .withTargetPhases(status.targetPhases());
     }
 
     private TrackedSession evaluateRestore(String cluster, String namespace, TrackedSession session, Instant now) {
@@ -456,20 +566,15 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         String key = RecordKeys.of(status.cluster(), status.namespace(), status.name());
         TrackedSession tracked = store.get(key);
         if (tracked == null) {
-            if (status.invokerKind() == null || status.invokerName() == null) {
-                listener.ignored(status.cluster(), "status-without-invoker");
-                return;
-            }
-            List<TargetSlot> slots = new ArrayList<>();
-            int i = 0;
-            for (StatusDigest.TargetPhase t : status.targets()) {
-                slots.add(new TargetSlot(i++, new TargetKey(t.kind(), t.namespace(), t.name()), false, t.phase()));
-            }
-            tracked = TrackedSession.observed(status.name(), status.type(), status.invokerKind(),
-                    status.invokerName(), slots);
+            // watched but gone (purged): the rules read other sessions' statuses from the view itself
+            return;
         }
         if (tracked.ended()) {
             // the final phase is written once; anything after it changes nothing
+            return;
+        }
+        if (tracked.reportedAtMillis() != null && status.updatedAtMillis() < tracked.reportedAtMillis()) {
+            // handed over again when the watch began, after a newer one
             return;
         }
         boolean wasWaiting = tracked.waiting();
@@ -512,6 +617,10 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
 
     private void punctuate(long wallClockMillis) {
         Instant now = Instant.ofEpochMilli(wallClockMillis);
+        if (planCache == null) {
+            planCache = planCaches.get();
+        }
+        takeStatuses(now);
         for (String namespaceKey : index.namespacesWithWaitingSessions()) {
             int slash = namespaceKey.indexOf('/');
             recheckNamespace(namespaceKey.substring(0, slash), namespaceKey.substring(slash + 1), now);
@@ -600,10 +709,52 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
         for (String key : expired) {
             store.delete(key);
             index(key, null);
+            withdraw(key);
         }
         if (!expired.isEmpty()) {
             LOG.info("forgot {} session(s) older than {}", expired.size(), settings.retention());
             rebuildKnownKeys();
+        }
+    }
+
+    /** The task takes the statuses of the sessions it holds while they can still run. */
+    private void watchOrNot(String key, TrackedSession session) {
+        if (SessionIndex.isLive(session)) {
+            statuses.watch(key);
+        } else {
+            statuses.unwatch(key);
+        }
+    }
+
+    /**
+     * Publishes the session for the other tasks while it is incomplete and its invoker shares a target with another
+     * invoker (the only case where another task's rules look at it), and withdraws it when that ends.
+     */
+    private void publishFact(String cluster, String namespace, String key, TrackedSession session) {
+        boolean wanted = session.type() == SessionType.BACKUP && session.stage() != Stage.OBSERVED
+                && session.incomplete() && sharesTarget(cluster, namespace, session);
+        if (wanted) {
+            publishedFacts.add(key);
+            context.forward(new Record<>(key, PlannerOutput.fact(session), context.currentSystemTimeMs()));
+        } else if (publishedFacts.remove(key) || factsView.has(key)) {
+            context.forward(new Record<>(key, PlannerOutput.fact(null), context.currentSystemTimeMs()));
+        }
+    }
+
+    private void withdraw(String key) {
+        statuses.unwatch(key);
+        if (publishedFacts.remove(key) || factsView.has(key)) {
+            context.forward(new Record<>(key, PlannerOutput.fact(null), context.currentSystemTimeMs()));
+        }
+    }
+
+    private boolean sharesTarget(String cluster, String namespace, TrackedSession session) {
+        try {
+            InvokerFacts facts = backupInvoker(cluster, namespace, session);
+            return facts != null && !invokerView(cluster, facts).sharedTargets().isEmpty();
+        } catch (RuntimeException e) {
+            // an unreadable invoker: its sessions are rejected, nothing to publish
+            return false;
         }
     }
 
@@ -632,6 +783,8 @@ final class NamespacePlannerProcessor implements Processor<String, PlannerInput,
             }
         }
         index.update(cluster, namespace, session.name(), session);
+        watchOrNot(key, session);
+        publishFact(cluster, namespace, key, session);
     }
 
     private void index(String key, TrackedSession session) {
