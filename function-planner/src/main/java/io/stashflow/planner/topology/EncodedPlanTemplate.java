@@ -50,6 +50,7 @@ final class EncodedPlanTemplate {
     private final byte[][] constants;
     private final Hole[] holes;
     private final int constantBytes;
+    private final boolean hasDeadline;
 
     private EncodedPlanTemplate(byte[][] constants, Hole[] holes) {
         this.constants = constants;
@@ -59,11 +60,12 @@ final class EncodedPlanTemplate {
             total += constant.length;
         }
         this.constantBytes = total;
+        this.hasDeadline = Arrays.stream(holes).anyMatch(h -> h.kind() == Kind.DEADLINE);
     }
 
     /** Whether the template has a hole for the deadline (the stand-in event had one). */
     boolean hasDeadline() {
-        return Arrays.stream(holes).anyMatch(h -> h.kind() == Kind.DEADLINE);
+        return hasDeadline;
     }
 
     /**

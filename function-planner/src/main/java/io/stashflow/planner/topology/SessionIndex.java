@@ -59,8 +59,19 @@ final class SessionIndex {
     private final Map<NamespaceKey, Namespace> namespaces = new HashMap<>();
     private int size;
 
-    /** Replaces what is indexed for the session {@code cluster/namespace/session.name()}; null removes it. */
+    /** {@link #update(String, String, String, TrackedSession, boolean)} with its targets indexed. */
     void update(String cluster, String namespace, String name, TrackedSession session) {
+        update(cluster, namespace, name, session, true);
+    }
+
+    /**
+     * Replaces what is indexed for the session {@code cluster/namespace/session.name()}; null removes it.
+     *
+     * @param indexTargets whether the rules may ask for the session by target: only when its invoker shares a target
+     *                     with another invoker ({@link #relevantTo} asks only for shared targets), so that the
+     *                     sessions of every other invoker, nearly all of them, cost nothing here once planned
+     */
+    void update(String cluster, String namespace, String name, TrackedSession session, boolean indexTargets) {
         NamespaceKey namespaceKey = new NamespaceKey(cluster, namespace);
         Namespace sessions = namespaces.get(namespaceKey);
         if (sessions != null) {
@@ -87,16 +98,25 @@ final class SessionIndex {
         if (!isLive(session)) {
             return;
         }
+        boolean waiting = session.waiting();
+        boolean running = SessionPhases.RUNNING.equals(session.reporterPhase());
+        boolean byTarget = indexTargets && session.incomplete();
+        if (!waiting && !running && !byTarget) {
+            if (sessions.isEmpty()) {
+                namespaces.remove(namespaceKey);
+            }
+            return;
+        }
         sessions.live.put(name, session);
         size++;
-        if (session.waiting()) {
+        if (waiting) {
             sessions.waiting.put(name, session);
         }
-        if (SessionPhases.RUNNING.equals(session.reporterPhase())) {
+        if (running) {
             sessions.running.computeIfAbsent(new Invoker(session.invokerKind(), session.invokerName()),
                     k -> new HashMap<>()).put(name, session);
         }
-        if (session.incomplete()) {
+        if (byTarget) {
             for (TargetSlot slot : session.targets()) {
                 sessions.incompleteByTarget.computeIfAbsent(slot.ref(), k -> new HashMap<>()).put(name, session);
             }
@@ -192,7 +212,7 @@ final class SessionIndex {
         return due;
     }
 
-    /** How many sessions are indexed (live). */
+    /** How many sessions are indexed: live, and waiting, running or held for a shared target. */
     int size() {
         return size;
     }

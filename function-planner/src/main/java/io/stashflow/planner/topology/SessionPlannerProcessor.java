@@ -73,7 +73,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Everything the processor decides is in its store ({@link TrackedSession} per session key) and is written in the
  * same exactly-once transaction as the events it emits. The in-memory indexes are rebuilt from the store whenever
- * the task is (re)initialised, and the task then takes the current status of each session it watches again.
+ * the task is (re)initialised, and the task then takes the current status of each session it holds again.
  */
 final class SessionPlannerProcessor implements Processor<String, SessionRequested, String, PlannerOutput> {
 
@@ -88,6 +88,8 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
     private final FactsView factsView;
     private final PlannerListener listener;
     private StatusView.Subscription statuses;
+    /** The view's statuses when the task started, to take before anything else. */
+    private Collection<StatusDigest> resync;
     /** Keys of the facts this task published since it started, so that it withdraws each when it is over. */
     private final java.util.Set<String> publishedFacts = new java.util.HashSet<>();
 
@@ -128,13 +130,13 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                 var entry = all.next();
                 index(entry.key, entry.value);
                 knownKeys.add(entry.key);
-                // hands the task the session's current status again: what it took before a crash may be lost
-                watchOrNot(entry.key, entry.value);
                 if (entry.value.incomplete() && factsView.has(entry.key)) {
                     publishedFacts.add(entry.key);
                 }
             }
         }
+        // the statuses of the sessions it holds, again: what it took before a crash may not have been committed
+        resync = statuses.current();
         nextPurgeMillis = context.currentSystemTimeMs() + settings.purgeInterval().toMillis();
         context.schedule(settings.recheckInterval(), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
@@ -165,9 +167,16 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
      * every namespace where a status or fact changed.
      */
     private void takeStatuses(Instant now) {
+        if (resync != null) {
+            Collection<StatusDigest> current = resync;
+            resync = null;
+            for (StatusDigest status : current) {
+                takeStatus(status, now);
+            }
+        }
         StatusDigest status;
         while ((status = statuses.nextStatus()) != null) {
-            onStatus(status, now);
+            takeStatus(status, now);
         }
         for (String namespaceKey : statuses.drainChangedNamespaces()) {
             int slash = namespaceKey.indexOf('/');
@@ -550,10 +559,18 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
     // ------------------------------------------------------------------------------------------------------------
     // statuses
 
+    /** A status handed to every task: this one acts on it when it holds the session. */
+    private void takeStatus(StatusDigest status, Instant now) {
+        String key = RecordKeys.of(status.cluster(), status.namespace(), status.name());
+        if (knownKeys.mayContain(key)) {
+            onStatus(key, status, now);
+        }
+    }
+
     @SuppressWarnings("try") // LogContext only sets the MDC for the block
-    private void onStatus(StatusDigest status, Instant now) {
+    private void onStatus(String key, StatusDigest status, Instant now) {
         try (LogContext ignored = LogContext.session(status.cluster(), status.namespace(), status.name())) {
-            applyStatus(status, now);
+            applyStatus(key, status, now);
         } catch (RuntimeException e) {
             // a status only informs the rules; losing one must not stop the planner
             listener.ignored(status.cluster(), "status-failed");
@@ -562,11 +579,10 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
         }
     }
 
-    private void applyStatus(StatusDigest status, Instant now) {
-        String key = RecordKeys.of(status.cluster(), status.namespace(), status.name());
+    private void applyStatus(String key, StatusDigest status, Instant now) {
         TrackedSession tracked = store.get(key);
         if (tracked == null) {
-            // watched but gone (purged): the rules read other sessions' statuses from the view itself
+            // another task's session, or one this task forgot: the rules read those statuses from the view itself
             return;
         }
         if (tracked.ended()) {
@@ -574,7 +590,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
             return;
         }
         if (tracked.reportedAtMillis() != null && status.updatedAtMillis() < tracked.reportedAtMillis()) {
-            // handed over again when the watch began, after a newer one
+            // handed over again when the task started, after a newer one
             return;
         }
         boolean wasWaiting = tracked.waiting();
@@ -658,7 +674,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
             TrackedSession session = store.get(key);
             RecordKeys.Parts parts = RecordKeys.parse(key);
             if (session == null || !RetryRule.due(session, now)) {
-                index.update(parts.cluster(), parts.namespace(), parts.name(), session);
+                index(key, session);
                 continue;
             }
             try (LogContext ignored = LogContext.session(parts.cluster(), parts.namespace(), session.name())) {
@@ -717,22 +733,12 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
         }
     }
 
-    /** The task takes the statuses of the sessions it holds while they can still run. */
-    private void watchOrNot(String key, TrackedSession session) {
-        if (SessionIndex.isLive(session)) {
-            statuses.watch(key);
-        } else {
-            statuses.unwatch(key);
-        }
-    }
-
     /**
      * Publishes the session for the other tasks while it is incomplete and its invoker shares a target with another
      * invoker (the only case where another task's rules look at it), and withdraws it when that ends.
      */
-    private void publishFact(String cluster, String namespace, String key, TrackedSession session) {
-        boolean wanted = session.type() == SessionType.BACKUP && session.stage() != Stage.OBSERVED
-                && session.incomplete() && sharesTarget(cluster, namespace, session);
+    private void publishFact(String key, TrackedSession session, boolean sharesTarget) {
+        boolean wanted = sharesTarget && session.stage() != Stage.OBSERVED && session.incomplete();
         if (wanted) {
             publishedFacts.add(key);
             context.forward(new Record<>(key, PlannerOutput.fact(session), context.currentSystemTimeMs()));
@@ -742,7 +748,6 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
     }
 
     private void withdraw(String key) {
-        statuses.unwatch(key);
         if (publishedFacts.remove(key) || factsView.has(key)) {
             context.forward(new Record<>(key, PlannerOutput.fact(null), context.currentSystemTimeMs()));
         }
@@ -782,14 +787,15 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                 rebuildKnownKeys();
             }
         }
-        index.update(cluster, namespace, session.name(), session);
-        watchOrNot(key, session);
-        publishFact(cluster, namespace, key, session);
+        boolean shares = session.type() == SessionType.BACKUP && sharesTarget(cluster, namespace, session);
+        index.update(cluster, namespace, session.name(), session, shares);
+        publishFact(key, session, shares);
     }
 
     private void index(String key, TrackedSession session) {
         RecordKeys.Parts parts = RecordKeys.parse(key);
-        index.update(parts.cluster(), parts.namespace(), parts.name(), session);
+        index.update(parts.cluster(), parts.namespace(), parts.name(), session, session != null
+                && session.type() == SessionType.BACKUP && sharesTarget(parts.cluster(), parts.namespace(), session));
     }
 
     // ------------------------------------------------------------------------------------------------------------

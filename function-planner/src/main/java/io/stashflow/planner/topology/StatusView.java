@@ -19,10 +19,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * catches up after a restart) knows every status written before it, as Stash's controller knows every BackupSession
  * from its cache. The topic is small: status-reporter deletes statuses beyond each invoker's history limit.
  *
- * <p>Tasks ask it two ways: the rules read it directly ({@link #running}, {@link #incomplete}), and a task that owns a
- * session watches its key through a {@link Subscription} to be handed each new status of it, in the order they were
- * written, on its own stream thread; a subscription also collects the namespaces whose statuses changed, so that a
- * task can look again at the sessions it keeps waiting there.
+ * <p>Tasks ask it two ways: the rules read it directly ({@link #running}, {@link #incomplete}), and every task of the
+ * instance is handed each new status through its {@link Subscription}, in the order they were written, to take on its
+ * own stream thread those of the sessions it owns (statuses are a few per session, so handing all of them to every
+ * task costs less than registering who owns what); a subscription also collects the namespaces whose statuses
+ * changed, so that a task can look again at the sessions it keeps waiting there.
  *
  * <p>Written by one thread (the global thread), read by any; every structure is concurrent.
  */
@@ -43,7 +44,6 @@ final class StatusView {
     private final Set<String> clusters;
     private final Map<String, StatusDigest> latest = new ConcurrentHashMap<>();
     private final Map<NamespaceKey, Namespace> namespaces = new ConcurrentHashMap<>();
-    private final Map<String, Subscription> watchers = new ConcurrentHashMap<>();
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
 
     /** @param clusters the clusters whose statuses are kept (the planner's) */
@@ -72,9 +72,8 @@ final class StatusView {
             return;
         }
         index(digest);
-        Subscription watcher = watchers.get(key);
-        if (watcher != null) {
-            watcher.statuses.add(digest);
+        for (Subscription subscription : subscriptions) {
+            subscription.statuses.add(digest);
         }
         changed(digest.cluster(), digest.namespace());
     }
@@ -153,38 +152,25 @@ final class StatusView {
         return subscription;
     }
 
-    /** What one task watches, and what it was handed since it last looked. Used by that task's thread only. */
+    /** What one task was handed since it last looked. Used by that task's thread only. */
     final class Subscription implements AutoCloseable {
         private final Queue<StatusDigest> statuses = new ConcurrentLinkedQueue<>();
         private final Set<String> changedNamespaces = ConcurrentHashMap.newKeySet();
-        private final Set<String> watched = new java.util.HashSet<>();
 
         private Subscription() {
-        }
-
-        /**
-         * Hands this task every status of the session from now on, starting with the latest one the view has (so a
-         * status written before the watch began is not missed; a status may therefore come twice).
-         */
-        void watch(String sessionKey) {
-            if (watched.add(sessionKey)) {
-                watchers.put(sessionKey, this);
-                StatusDigest current = latest.get(sessionKey);
-                if (current != null) {
-                    statuses.add(current);
-                }
-            }
-        }
-
-        void unwatch(String sessionKey) {
-            if (watched.remove(sessionKey)) {
-                watchers.remove(sessionKey, this);
-            }
         }
 
         /** The next status handed to this task, or null. */
         StatusDigest nextStatus() {
             return statuses.poll();
+        }
+
+        /**
+         * Every status the view holds now, for a task that starts (or starts again): what it took before may not
+         * have been committed.
+         */
+        Collection<StatusDigest> current() {
+            return new ArrayList<>(latest.values());
         }
 
         /** The namespaces ({@code cluster/namespace}) whose statuses changed since the last call. */
@@ -201,18 +187,9 @@ final class StatusView {
             return drained;
         }
 
-        /** Marks a namespace changed for this subscription (facts of other tasks change it too). */
-        void namespaceChanged(String namespaceKey) {
-            changedNamespaces.add(namespaceKey);
-        }
-
         @Override
         public void close() {
             subscriptions.remove(this);
-            for (String key : watched) {
-                watchers.remove(key, this);
-            }
-            watched.clear();
             statuses.clear();
         }
     }
