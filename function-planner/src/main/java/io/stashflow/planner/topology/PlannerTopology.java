@@ -63,6 +63,8 @@ public final class PlannerTopology {
     public static final String SESSIONS_STORE = "planner-sessions";
     public static final String DEFINITIONS_STORE = "planner-definitions";
     public static final String STATUSES_STORE = "planner-statuses";
+    /** Session records handed to RocksDB at once (and at every commit). */
+    static final int SESSION_WRITE_BATCH = 1000;
     public static final String FACTS_STORE = "planner-facts";
 
     /**
@@ -195,8 +197,9 @@ public final class PlannerTopology {
         ThreadLocal<PlanCache> planCaches = ThreadLocal.withInitial(() -> new PlanCache(view,
                 settings.resolverSettings(), settings.planCacheSize()));
 
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
-                Serdes.String(), serdes.trackedSession));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                WriteBatchingStore.persistent(SESSIONS_STORE, SESSION_WRITE_BATCH), Serdes.String(),
+                serdes.trackedSession));
 
         Set<String> warnedClusters = ConcurrentHashMap.newKeySet();
         KStream<String, SessionRequested> requested = builder.stream(topics.sessions(),
