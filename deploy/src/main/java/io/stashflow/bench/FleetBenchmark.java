@@ -23,6 +23,7 @@ import io.stashflow.planner.bench.PassThroughBaseline;
 import io.stashflow.planner.lifecycle.SessionNames;
 import io.stashflow.planner.service.PlannerConfig;
 import io.stashflow.planner.service.PlannerService;
+import io.stashflow.planner.topology.PlannerTopology;
 import io.stashflow.reporter.ReporterConfig;
 import io.stashflow.reporter.ReporterService;
 import io.stashflow.reporter.core.Phases;
@@ -369,7 +370,8 @@ public final class FleetBenchmark {
                 PassThroughBaseline.Result copied = passThrough(records);
                 passThrough = copied.perSecond();
                 out.println(String.format(Locale.ROOT, "pass-through: the run's %,d SessionRequested records copied"
-                                + " by a Streams app (exactly_once_v2, 1 stream thread, commit 50 ms, like the planner)"
+                                + " by a Streams app (exactly_once_v2, 1 stream thread, the planner's commit interval"
+                                + " and producer settings)"
                                 + " in %.2f s: %,.0f records/s; planning ran at %,.0f sessions/s = %.3f of it",
                         records, copied.seconds(), passThrough, planRate, planRate / passThrough));
             }
@@ -730,8 +732,9 @@ public final class FleetBenchmark {
             TopicBootstrap.ensure(admin, List.of(TopicBootstrap.TopicSpec.of(outTopic, options.partitions(), (short) 1,
                     false)), 30_000);
         }
-        Map<String, Object> extra = new HashMap<>();
-        extra.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+        // the planner's settings (commit interval, one stream thread, its producer settings), as the output says
+        Map<String, Object> extra = new HashMap<>(PlannerTopology.streamsSettings());
+        extra.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int) PlannerConfig.DEFAULT_COMMIT_INTERVAL.toMillis());
         extra.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         extra.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
         return PassThroughBaseline.copy(bootstrapServers, StreamsRunner.properties(PASS_THROUGH_ID, bootstrapServers,

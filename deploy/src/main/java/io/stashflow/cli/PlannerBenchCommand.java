@@ -47,7 +47,7 @@ public final class PlannerBenchCommand implements Callable<Integer> {
             description = "Stream threads of both applications (default: ${DEFAULT-VALUE}, the planner's default).")
     int streamThreads;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "50",
+    @Option(names = "--commit-interval-ms", defaultValue = "100",
             description = "Commit interval of both applications (default: ${DEFAULT-VALUE}, the planner's default).")
     int commitIntervalMillis;
 

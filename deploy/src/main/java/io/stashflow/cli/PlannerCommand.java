@@ -76,7 +76,7 @@ public final class PlannerCommand implements Callable<Integer> {
     String replicationFactor;
     @Option(names = "--stream-threads", description = "Kafka Streams threads per application (default 1).")
     String streamThreads;
-    @Option(names = "--commit-interval", description = "Kafka Streams commit interval (default 50ms).")
+    @Option(names = "--commit-interval", description = "Kafka Streams commit interval (default 100ms, Kafka Streams' own under exactly-once).")
     String commitInterval;
     @Option(names = "--recheck-interval", description = "How often pending sessions and retries are looked at (default 1s).")
     String recheckInterval;

@@ -144,12 +144,6 @@ public final class PlannerTopology {
      *       an invoker to the next. Kafka's default 16 KiB batch holds six of them, so the planner sends batches of up
      *       to 256 KiB, compressed with lz4 (the brokers store and serve a fraction of the bytes; consumers
      *       decompress transparently).</li>
-     *   <li>{@code max.task.idle.ms} stays at Kafka's default (0) on purpose: a namespace task reads requests and
-     *       statuses, and with 0 Kafka Streams fetches a status that is already on the broker before it processes a
-     *       later request, which the skip rule (another session of the invoker is Running) relies on, above all
-     *       when a restarted planner catches up on both topics. The price, measured with {@code stashflow bench
-     *       planner}: while the statuses partition is empty, Kafka Streams formats a log message for it before
-     *       every record (about a tenth of the stream thread); -1 would save that and give up the ordering.</li>
      * </ul>
      */
     public static Map<String, Object> streamsSettings() {

@@ -225,7 +225,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                 listener.pending(cluster);
                 LOG.info("session is pending: {}", evaluated.waitingFor());
             }
-            save(cluster, namespace, evaluated);
+            save(key, cluster, namespace, evaluated);
         }
     }
 
@@ -511,23 +511,41 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
 
     private final Map<InvokerKey, CachedInvoker> invokers = new HashMap<>();
 
+    /** The entry {@link #backupInvoker} last returned the facts of (the same invoker's sessions come in a row). */
+    private CachedInvoker lastInvoker;
+    private InvokerKey lastInvokerKey;
+
     private InvokerFacts backupInvoker(String cluster, String namespace, TrackedSession session) {
-        InvokerKey key = new InvokerKey(cluster, namespace, session.invokerKind(), session.invokerName());
         long version = view.version();
+        if (lastInvoker != null && lastInvoker.version() == version && lastInvokerKey.cluster() == cluster
+                && lastInvokerKey.namespace() == namespace && lastInvokerKey.kind() == session.invokerKind()
+                && lastInvokerKey.name() == session.invokerName()) {
+            // the same strings as the last lookup's: the session being planned right now
+            return lastInvoker.facts();
+        }
+        InvokerKey key = new InvokerKey(cluster, namespace, session.invokerKind(), session.invokerName());
         CachedInvoker cached = invokers.get(key);
         if (cached != null && cached.version() == version) {
+            lastInvoker = cached;
+            lastInvokerKey = key;
             return cached.facts();
         }
         InvokerFacts facts = readBackupInvoker(cluster, namespace, session);
         if (invokers.size() >= MAX_CACHED_INVOKERS) {
             invokers.clear();
         }
-        invokers.put(key, new CachedInvoker(version, facts, facts == null ? null
-                : facts.view(target -> view.invokerCountBackingUp(cluster, target))));
+        cached = new CachedInvoker(version, facts, facts == null ? null
+                : facts.view(target -> view.invokerCountBackingUp(cluster, target)));
+        invokers.put(key, cached);
+        lastInvoker = cached;
+        lastInvokerKey = key;
         return facts;
     }
 
     private InvokerView invokerView(String cluster, InvokerFacts facts) {
+        if (lastInvoker != null && lastInvoker.facts() == facts) {
+            return lastInvoker.view();
+        }
         CachedInvoker cached = invokers.get(new InvokerKey(cluster, facts.namespace(), facts.kind(), facts.name()));
         if (cached != null && cached.facts() == facts) {
             return cached.view();
@@ -755,8 +773,9 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
 
     private boolean sharesTarget(String cluster, String namespace, TrackedSession session) {
         try {
-            InvokerFacts facts = backupInvoker(cluster, namespace, session);
-            return facts != null && !invokerView(cluster, facts).sharedTargets().isEmpty();
+            backupInvoker(cluster, namespace, session);
+            InvokerView shared = lastInvoker == null ? null : lastInvoker.view();
+            return shared != null && !shared.sharedTargets().isEmpty();
         } catch (RuntimeException e) {
             // an unreadable invoker: its sessions are rejected, nothing to publish
             return false;
@@ -779,7 +798,11 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
     // state
 
     private void save(String cluster, String namespace, TrackedSession session) {
-        String key = RecordKeys.of(cluster, namespace, session.name());
+        save(RecordKeys.of(cluster, namespace, session.name()), cluster, namespace, session);
+    }
+
+    /** @param key the session's key, {@code cluster/namespace/name} */
+    private void save(String key, String cluster, String namespace, TrackedSession session) {
         store.put(key, session);
         if (!knownKeys.mayContain(key)) {
             knownKeys.add(key);

@@ -38,7 +38,7 @@ class PlannerConfigTest {
         assertEquals("stashflow-planner", config.applicationId());
         assertEquals("stashflow-planner-scheduler", config.schedulerApplicationId());
         assertEquals(Set.of("standalone"), config.clusters());
-        assertEquals(Duration.ofMillis(50), config.commitInterval());
+        assertEquals(Duration.ofMillis(100), config.commitInterval());
         assertEquals(Duration.ofDays(7), config.retention());
         assertEquals(ZoneId.of("Z"), config.scheduleTimeZone());
         assertEquals(Duration.ZERO, config.scheduleJitter());
