@@ -61,6 +61,14 @@ public final class PlannerBenchCommand implements Callable<Integer> {
                     + " ratio being the median of the rounds' ratios (default: ${DEFAULT-VALUE}).")
     int rounds;
 
+    @Option(names = "--work-dir", paramLabel = "DIR",
+            description = "Where the broker's log and the Streams state go (a new directory inside DIR, removed"
+                    + " afterwards). Default: /dev/shm when it is a writable directory with at least 4 GiB free, else"
+                    + " the system temp directory. In memory, the kernel's write-back of the broker's log (the plans"
+                    + " are 2-3 KB each) does not take CPU from the planner on the same machine, as it would not"
+                    + " with a broker of its own.")
+    Path workDir;
+
     @Option(names = "--catalog", paramLabel = "DIR",
             description = "The Stash catalog copy (default: shared/conformance/stash-catalog found by walking up from"
                     + " the working directory).")
@@ -68,6 +76,30 @@ public final class PlannerBenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    private static final Path SHARED_MEMORY = Path.of("/dev/shm");
+    private static final long MEMORY_NEEDED = 4L << 30;
+
+    /** {@code --work-dir}, else /dev/shm when usable, else null (the system temp directory). */
+    private Path workRoot() throws IOException {
+        if (workDir != null) {
+            Files.createDirectories(workDir);
+            return workDir;
+        }
+        if (Files.isDirectory(SHARED_MEMORY) && Files.isWritable(SHARED_MEMORY)
+                && Files.getFileStore(SHARED_MEMORY).getUsableSpace() >= MEMORY_NEEDED) {
+            return SHARED_MEMORY;
+        }
+        return null;
+    }
+
+    private static boolean isMemory(Path dir) {
+        try {
+            return "tmpfs".equals(Files.getFileStore(dir).type());
+        } catch (IOException e) {
+            return false;
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -87,7 +119,10 @@ public final class PlannerBenchCommand implements Callable<Integer> {
         }
         out.println("command: stashflow " + String.join(" ",
                 spec.root().commandLine().getParseResult().originalArgs()));
-        Path work = Files.createTempDirectory("stashflow-bench-planner");
+        Path work = workRoot() == null ? Files.createTempDirectory("stashflow-bench-planner")
+                : Files.createTempDirectory(workRoot(), "stashflow-bench-planner");
+        out.println("work:    " + work + (isMemory(work) ? " (memory)" : " (disk)")
+                + ": the broker's log and the Streams state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(work.resolve("broker"))) {
             out.println("broker:  in-process KRaft (Kafka production jars), combined broker/controller at "
                     + broker.bootstrapServers());

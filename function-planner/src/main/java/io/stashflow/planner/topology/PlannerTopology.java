@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -63,6 +64,8 @@ public final class PlannerTopology {
     public static final String SESSIONS_STORE = "planner-sessions";
     public static final String DEFINITIONS_STORE = "planner-definitions";
     public static final String STATUSES_STORE = "planner-statuses";
+    /** Records a stream thread polls at once, and buffers per partition. */
+    static final int RECORDS_PER_POLL = 5000;
     /** Session records handed to RocksDB at once (and at every commit). */
     static final int SESSION_WRITE_BATCH = 1000;
     public static final String FACTS_STORE = "planner-facts";
@@ -144,15 +147,21 @@ public final class PlannerTopology {
      *       an invoker to the next. Kafka's default 16 KiB batch holds six of them, so the planner sends batches of up
      *       to 256 KiB, compressed with lz4 (the brokers store and serve a fraction of the bytes; consumers
      *       decompress transparently).</li>
+     *   <li>Consumers: up to {@value #RECORDS_PER_POLL} records a poll and as many buffered per partition (Kafka
+     *       Streams takes 1,000). A request is a few hundred bytes, so a fetch brings several thousand; each trip
+     *       through the stream thread's loop polls, looks at every task (also those with nothing to do) and checks
+     *       for a commit, and bigger polls make fewer trips per record.</li>
      * </ul>
      */
     public static Map<String, Object> streamsSettings() {
         return Map.of(
                 StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024,
-                StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+                StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4",
+                StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), RECORDS_PER_POLL,
+                StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, RECORDS_PER_POLL);
     }
 
-    /** Writes a plan the namespace processor encoded (a {@code JobPlanned}); it is never read back as such. */
+    /** Writes a plan the session planner encoded (a {@code JobPlanned}); it is never read back as such. */
     private static final Serde<PlannerOutput> ENCODED_PLANS = Serdes.serdeFrom(
             (Serializer<PlannerOutput>) (topic, out) -> out == null ? null : out.plan(),
             (Deserializer<PlannerOutput>) (topic, bytes) -> {
