@@ -80,7 +80,14 @@ final class PlanCache {
         /** resolved: the invoker's plans use the session name in a way that cannot be substituted */
         NOT_REUSABLE,
         /** resolved: a restore, or a session name outside the cache's alphabet */
-        PLAIN
+        PLAIN;
+
+        private final String label = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+
+        /** The metric label: {@code hit}, {@code miss}, {@code not-reusable}, {@code plain}. */
+        String label() {
+            return label;
+        }
     }
 
     /** The plans of one session, one per target; a resolved pod is mapped when asked for (mapping can fail). */

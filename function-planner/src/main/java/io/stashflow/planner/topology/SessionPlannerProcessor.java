@@ -37,7 +37,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.errors.SerializationException;
@@ -419,7 +418,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
         }
         try {
             PlanCache.SessionPlans plans = planCache.backupPlans(cluster, request,
-                    outcome -> listener.planCache(cluster, outcome.name().toLowerCase(Locale.ROOT).replace('_', '-')));
+                    outcome -> listener.planCache(cluster, outcome.label()));
             if (facts == null) {
                 // the invoker appeared between the lookup and the resolution: decide again on the next pass
                 return session.withWaitingFor("waiting for " + session.invokerKind() + " " + namespace + "/"
