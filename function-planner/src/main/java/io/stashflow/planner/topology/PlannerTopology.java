@@ -15,9 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -161,12 +159,10 @@ public final class PlannerTopology {
                 StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, RECORDS_PER_POLL);
     }
 
-    /** Writes a plan the session planner encoded (a {@code JobPlanned}); it is never read back as such. */
-    private static final Serde<PlannerOutput> ENCODED_PLANS = Serdes.serdeFrom(
-            (Serializer<PlannerOutput>) (topic, out) -> out == null ? null : out.plan(),
-            (Deserializer<PlannerOutput>) (topic, bytes) -> {
-                throw new UnsupportedOperationException("encoded plans are written, not read");
-            });
+    /** The planner's outputs are written, never read back through this serde. */
+    private static final Deserializer<PlannerOutput> WRITE_ONLY = (topic, bytes) -> {
+        throw new UnsupportedOperationException("the planner's outputs are written, not read");
+    };
 
     public static Topology build(Settings settings, PlannerSerdes serdes, DefinitionsView view,
                                  PlannerListener listener) {
@@ -230,23 +226,11 @@ public final class PlannerTopology {
                         .process(() -> new SessionPlannerProcessor(settings, view, statuses, facts, planCaches::get,
                                         listener, new PlanEncoder(serdes.jobPlanned, topics)),
                                 Named.as("session-planner"), SESSIONS_STORE)
-                        .split(Named.as("output-"))
-                        .branch((key, out) -> out.plan() != null, Branched.withConsumer(plans -> plans
-                                .to((key, out, context) -> out.planTopic(),
-                                        Produced.with(Serdes.String(), ENCODED_PLANS).withName("jobs")), "plans"))
-                        .branch((key, out) -> out.rejection() != null, Branched.withConsumer(rejections -> rejections
-                                .mapValues(PlannerOutput::rejection, Named.as("rejection-value"))
-                                .to(topics.planRejections(), Produced.<String, PlanRejected>with(Serdes.String(),
-                                        serdes.planRejected).withName("plan-rejected")), "rejections"))
-                        .branch((key, out) -> out.request() != null, Branched.withConsumer(retries -> retries
-                                .mapValues(PlannerOutput::request, Named.as("retry-value"))
-                                .to(topics.sessions(), Produced.<String, SessionRequested>with(Serdes.String(),
-                                        serdes.sessionRequested).withName("retries")), "retries"))
-                        .branch((key, out) -> out.isFact(), Branched.withConsumer(factRecords -> factRecords
-                                .mapValues(PlannerOutput::fact, Named.as("fact-value"))
-                                .to(topics.plannerFacts(), Produced.with(Serdes.String(), serdes.trackedSession)
-                                        .withName("facts")), "facts"))
-                        .noDefaultBranch(), "valid"));
+                        // one sink: each output names its topic, and the serializer writes each kind as its topic
+                        // carries it (a branch per kind would cost every record the predicates of the branches)
+                        .to((key, out, context) -> out.topic(), Produced.with(Serdes.String(),
+                                Serdes.serdeFrom(PlannerOutput.serializer(serdes), WRITE_ONLY)).withName("outputs")),
+                        "valid"));
 
         return builder.build();
     }

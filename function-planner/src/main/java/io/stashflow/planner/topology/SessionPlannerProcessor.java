@@ -714,7 +714,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                         .setRetryOf(session.name())
                         .build();
                 String retryKey = RecordKeys.of(parts.cluster(), parts.namespace(), retryName);
-                context.forward(new Record<>(retryKey, PlannerOutput.of(retry), now.toEpochMilli(),
+                context.forward(new Record<>(retryKey, PlannerOutput.request(settings.topics().sessions(), retry), now.toEpochMilli(),
                         OutputHeaders.of(settings.eventSource(), SessionRequested.class, retryKey, retryKey, now)));
                 listener.retried(parts.cluster());
                 LOG.info("requested retry {} ({} retries left after it)", retryName, retry.getRetryLeft());
@@ -758,15 +758,15 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
         boolean wanted = sharesTarget && session.stage() != Stage.OBSERVED && session.incomplete();
         if (wanted) {
             publishedFacts.add(key);
-            context.forward(new Record<>(key, PlannerOutput.fact(session), context.currentSystemTimeMs()));
+            context.forward(new Record<>(key, PlannerOutput.fact(settings.topics().plannerFacts(), session), context.currentSystemTimeMs()));
         } else if (publishedFacts.remove(key) || factsView.has(key)) {
-            context.forward(new Record<>(key, PlannerOutput.fact(null), context.currentSystemTimeMs()));
+            context.forward(new Record<>(key, PlannerOutput.fact(settings.topics().plannerFacts(), null), context.currentSystemTimeMs()));
         }
     }
 
     private void withdraw(String key) {
         if (publishedFacts.remove(key) || factsView.has(key)) {
-            context.forward(new Record<>(key, PlannerOutput.fact(null), context.currentSystemTimeMs()));
+            context.forward(new Record<>(key, PlannerOutput.fact(settings.topics().plannerFacts(), null), context.currentSystemTimeMs()));
         }
     }
 
@@ -826,7 +826,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
     private void emitPlan(String cluster, String namespace, TrackedSession session, PlanCache.EncodedPlan job,
                           int targetIndex, int totalTargets, Instant now) {
         String key = RecordKeys.of(cluster, namespace, session.name());
-        context.forward(new Record<>(key, PlannerOutput.of(planEncoder.topic(cluster), job.value()),
+        context.forward(new Record<>(key, PlannerOutput.plan(planEncoder.topic(cluster), job.value()),
                 now.toEpochMilli(), OutputHeaders.of(settings.eventSource(), JobPlanned.class, job.planId(), key,
                 now)));
         Instant requestedAt = session.requestedAt();
@@ -848,7 +848,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                 .setRejectedAt(now)
                 .build();
         String key = RecordKeys.of(skip.getSessionKey());
-        context.forward(new Record<>(key, PlannerOutput.of(skip), now.toEpochMilli(),
+        context.forward(new Record<>(key, PlannerOutput.rejection(settings.topics().planRejections(), skip), now.toEpochMilli(),
                 OutputHeaders.of(settings.eventSource(), PlanRejected.class, key + "/skipped", key, now)));
         listener.skipped(cluster);
         LOG.info("{}", decision.skipReason());
@@ -872,7 +872,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                 .build();
         String key = RecordKeys.of(rejection.getSessionKey());
         String id = key + "/rejected/" + (targetIndex == null ? "-" : targetIndex.toString());
-        context.forward(new Record<>(key, PlannerOutput.of(rejection), now.toEpochMilli(),
+        context.forward(new Record<>(key, PlannerOutput.rejection(settings.topics().planRejections(), rejection), now.toEpochMilli(),
                 OutputHeaders.of(settings.eventSource(), PlanRejected.class, id, key, now)));
         listener.rejected(cluster, code);
         LOG.warn("cannot plan the session: {}", reason);

@@ -114,7 +114,7 @@ class SessionPlannerTasksTest {
             List<String> planned = new ArrayList<>();
             for (PlannerOutput out : outputs()) {
                 if (out.plan() != null) {
-                    JobPlanned plan = serdes.jobPlanned.deserialize(out.planTopic(), out.plan());
+                    JobPlanned plan = serdes.jobPlanned.deserialize(out.topic(), out.plan());
                     planned.add(plan.getSessionKey().getName());
                 }
             }
