@@ -195,7 +195,8 @@ final class PlanCache {
     private final long standInRequestedAt;
     private final Map<String, StashResolver> resolvers = new HashMap<>();
     private final Map<Key, Entry> entries;
-    private final Map<Outcome, Long> outcomes = new java.util.EnumMap<>(Outcome.class);
+    /** Count per outcome (by ordinal). */
+    private final long[] outcomes = new long[Outcome.values().length];
     private long renderedFromTemplates;
     private long refusedTemplates;
 
@@ -286,12 +287,18 @@ final class PlanCache {
 
     /** How often each outcome happened so far (for tests). */
     Map<Outcome, Long> outcomes() {
-        return Map.copyOf(outcomes);
+        Map<Outcome, Long> counted = new java.util.EnumMap<>(Outcome.class);
+        for (Outcome outcome : Outcome.values()) {
+            if (outcomes[outcome.ordinal()] > 0) {
+                counted.put(outcome, outcomes[outcome.ordinal()]);
+            }
+        }
+        return Map.copyOf(counted);
     }
 
     private SessionPlans counted(Outcome outcome, java.util.function.Consumer<Outcome> onOutcome,
                                  SessionPlans plans) {
-        outcomes.merge(outcome, 1L, Long::sum);
+        outcomes[outcome.ordinal()]++;
         onOutcome.accept(outcome);
         return plans;
     }
