@@ -51,9 +51,10 @@ public final class PlannerBenchCommand implements Callable<Integer> {
             description = "Commit interval of both applications (default: ${DEFAULT-VALUE}, the planner's default).")
     int commitIntervalMillis;
 
-    @Option(names = "--warmup-sessions", defaultValue = "50000",
-            description = "Sessions of the planner's warm-up; the pass-through warms up with ten times as many"
-                    + " records (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-sessions", defaultValue = "150000",
+            description = "Sessions of the planner's warm-up; the pass-through warms up with three times as many"
+                    + " records (default: ${DEFAULT-VALUE}: the planner's rounds stop getting faster from one to the"
+                    + " next after about that many).")
     int warmupSessions;
 
     @Option(names = "--rounds", defaultValue = "3",

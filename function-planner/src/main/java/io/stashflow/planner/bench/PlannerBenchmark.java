@@ -85,7 +85,7 @@ public final class PlannerBenchmark {
      * @param sessions       sessions (and pass-through records) of the throughput phases
      * @param rate           sessions per second of the latency phase
      * @param latencySeconds length of the latency phase
-     * @param warmupSessions sessions of the planner's warm-up (the pass-through warms up with ten times as many)
+     * @param warmupSessions sessions of the planner's warm-up (the pass-through warms up with three times as many)
      * @param streamThreads  stream threads of both applications
      * @param commitIntervalMillis commit interval of both applications
      * @param rounds         pass-through and planner pairs measured (medians are reported)
@@ -144,7 +144,7 @@ public final class PlannerBenchmark {
         String run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
 
         // warm-up, on topics and application ids of their own
-        passThrough(run + "-warm", options.warmupSessions() * 10, serdes);
+        passThrough(run + "-warm", options.warmupSessions() * 3, serdes);
         plannerThroughput(new Topics(run + "-warm"), run + "-warm-planner", options.warmupSessions(), serdes)
                 .close();
 

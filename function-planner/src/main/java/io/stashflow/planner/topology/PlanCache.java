@@ -118,6 +118,20 @@ final class PlanCache {
     }
 
     private record Key(String cluster, String namespace, String invokerKind, String invokerName, int retryLeft) {
+        // written out: a record's generated equals and hashCode go through method handles, and this key is
+        // looked up for every session
+        @Override
+        public int hashCode() {
+            return (((cluster.hashCode() * 31 + namespace.hashCode()) * 31 + invokerKind.hashCode()) * 31
+                    + invokerName.hashCode()) * 31 + retryLeft;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && retryLeft == k.retryLeft && cluster.equals(k.cluster)
+                    && namespace.equals(k.namespace) && invokerKind.equals(k.invokerKind)
+                    && invokerName.equals(k.invokerName);
+        }
     }
 
     /** A definition lookup the entry's resolution made, and the object it found (null for none). */

@@ -47,6 +47,18 @@ final class SessionIndex {
     }
 
     private record NamespaceKey(String cluster, String namespace) {
+        // written out: a record's generated equals and hashCode go through method handles, and this key is
+        // looked up for every session
+        @Override
+        public int hashCode() {
+            return cluster.hashCode() * 31 + namespace.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NamespaceKey k && cluster.equals(k.cluster) && namespace.equals(k.namespace);
+        }
+
         @Override
         public String toString() {
             return cluster + "/" + namespace;
@@ -54,6 +66,16 @@ final class SessionIndex {
     }
 
     private record Invoker(String kind, String name) {
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(kind) * 31 + java.util.Objects.hashCode(name);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Invoker i && java.util.Objects.equals(kind, i.kind)
+                    && java.util.Objects.equals(name, i.name);
+        }
     }
 
     private final Map<NamespaceKey, Namespace> namespaces = new HashMap<>();

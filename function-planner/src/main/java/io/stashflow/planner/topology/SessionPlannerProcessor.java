@@ -506,6 +506,19 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
     }
 
     private record InvokerKey(String cluster, String namespace, String kind, String name) {
+        // written out: a record's generated equals and hashCode go through method handles, and this key is
+        // looked up for every session
+        @Override
+        public int hashCode() {
+            return ((cluster.hashCode() * 31 + namespace.hashCode()) * 31 + java.util.Objects.hashCode(kind)) * 31
+                    + java.util.Objects.hashCode(name);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof InvokerKey k && cluster.equals(k.cluster) && namespace.equals(k.namespace)
+                    && java.util.Objects.equals(kind, k.kind) && java.util.Objects.equals(name, k.name);
+        }
     }
 
     private final Map<InvokerKey, CachedInvoker> invokers = new HashMap<>();

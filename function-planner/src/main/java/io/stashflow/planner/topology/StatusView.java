@@ -30,9 +30,30 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class StatusView {
 
     private record NamespaceKey(String cluster, String namespace) {
+        // written out: a record's generated equals and hashCode go through method handles, and this key is
+        // looked up for every session
+        @Override
+        public int hashCode() {
+            return cluster.hashCode() * 31 + namespace.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NamespaceKey k && cluster.equals(k.cluster) && namespace.equals(k.namespace);
+        }
     }
 
     private record Invoker(String kind, String name) {
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(kind) * 31 + java.util.Objects.hashCode(name);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Invoker i && java.util.Objects.equals(kind, i.kind)
+                    && java.util.Objects.equals(name, i.name);
+        }
     }
 
     /** The indexes of one namespace: session name → digest. */
