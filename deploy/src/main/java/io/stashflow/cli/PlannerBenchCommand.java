@@ -27,6 +27,8 @@ import picocli.CommandLine.Option;
                     + " rate of a pass-through Streams application copying the same records in the same run, their"
                     + " ratio (each measured --rounds times, medians reported), and p50/p99 latency from requestedAt"
                     + " to JobPlanned at --rate sessions/s.",
+            "Both applications run throughout (rates of running services, start-up not counted): each batch is"
+                    + " written in one transaction and timed from its commit to its last output being readable.",
             "Exit status 1 when a phase does not complete (a session not planned, or rejected).",
         })
 public final class PlannerBenchCommand implements Callable<Integer> {
@@ -52,9 +54,9 @@ public final class PlannerBenchCommand implements Callable<Integer> {
     int commitIntervalMillis;
 
     @Option(names = "--warmup-sessions", defaultValue = "150000",
-            description = "Sessions of the planner's warm-up; the pass-through warms up with three times as many"
-                    + " records (default: ${DEFAULT-VALUE}: the planner's rounds stop getting faster from one to the"
-                    + " next after about that many).")
+            description = "Sessions the planner is given before the rounds, on the same running application; the"
+                    + " pass-through gets three times as many records (default: ${DEFAULT-VALUE}: the planner's rounds"
+                    + " stop getting faster from one to the next after about that many).")
     int warmupSessions;
 
     @Option(names = "--rounds", defaultValue = "3",

@@ -19,6 +19,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
 
@@ -27,9 +28,10 @@ import org.apache.kafka.streams.kstream.Produced;
  * application that copies records unchanged from one topic to another, with the settings it is given (the benchmarks
  * pass the service's own: {@code exactly_once_v2}, stream threads, commit interval).
  *
- * <p>The input is written before the application starts, and the {@link Reader} of the output is positioned before
- * it starts too (partitions assigned, no consumer group), so the measured time is the application's alone: from
- * reaching RUNNING to the last copy being readable ({@code read_committed}).
+ * <p>{@link #copy} writes nothing itself: the input is written before the application starts, and the {@link Reader}
+ * of the output is positioned before it starts too (partitions assigned, no consumer group), so the measured time is
+ * the application's alone: from reaching RUNNING to the last copy being readable ({@code read_committed}). The
+ * planner benchmark runs the {@link #topology} as a long-lived application instead and feeds it batches.
  */
 public final class PassThroughBaseline {
 
@@ -51,11 +53,8 @@ public final class PassThroughBaseline {
      */
     public static Result copy(String bootstrapServers, Properties streamsProperties, String in, String out,
                               long records, Duration timeout) {
-        StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
-                .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         try (Reader reader = Reader.open(bootstrapServers, List.of(out), timeout);
-             KafkaStreams streams = new KafkaStreams(builder.build(), streamsProperties)) {
+             KafkaStreams streams = new KafkaStreams(topology(in, out), streamsProperties)) {
             AtomicLong running = new AtomicLong();
             streams.setStateListener((now, before) -> {
                 if (now == KafkaStreams.State.RUNNING) {
@@ -71,6 +70,14 @@ public final class PassThroughBaseline {
         }
     }
 
+    /** The pass-through: every record of {@code in} copied, bytes unchanged, to {@code out}. */
+    public static Topology topology(String in, String out) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        return builder.build();
+    }
+
     /**
      * When an application's measured time starts: when it reached RUNNING, or, when it did not before its work was
      * done (with several stream threads the client is RUNNING only once every thread is), when it was started.
@@ -80,7 +87,7 @@ public final class PassThroughBaseline {
     }
 
     /**
-     * Reads topics from their beginning ({@code read_committed}) by assigning every partition directly: no consumer
+     * Reads topics from their beginning or end ({@code read_committed}) by assigning every partition directly: no consumer
      * group, so nothing to join, and once {@link #open} returns the reader is positioned and only waits for data.
      */
     public static final class Reader implements AutoCloseable {
@@ -90,8 +97,21 @@ public final class PassThroughBaseline {
             this.consumer = consumer;
         }
 
-        /** @param topics existing topics */
+        /** @param topics existing topics, read from their beginning */
         public static Reader open(String bootstrapServers, Collection<String> topics, Duration timeout) {
+            return open(bootstrapServers, topics, timeout, false);
+        }
+
+        /**
+         * @param topics existing topics, read from their end (their last stable offset): only what is committed
+         *               after this returns is read
+         */
+        public static Reader openAtEnd(String bootstrapServers, Collection<String> topics, Duration timeout) {
+            return open(bootstrapServers, topics, timeout, true);
+        }
+
+        private static Reader open(String bootstrapServers, Collection<String> topics, Duration timeout,
+                                   boolean atEnd) {
             Map<String, Object> settings = new HashMap<>();
             settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -107,7 +127,11 @@ public final class PassThroughBaseline {
                     }
                 }
                 consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
+                if (atEnd) {
+                    consumer.seekToEnd(partitions);
+                } else {
+                    consumer.seekToBeginning(partitions);
+                }
                 for (TopicPartition partition : partitions) {
                     consumer.position(partition, timeout);
                 }

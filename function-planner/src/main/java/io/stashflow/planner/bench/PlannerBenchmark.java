@@ -32,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -55,21 +57,27 @@ import org.apache.kafka.streams.StreamsConfig;
  *
  * <p>Set-up: the catalog's postgres backup Function and Task, one Repository per namespace, and
  * {@value #CONFIGS} BackupConfigurations (each with its own AppBinding, spread over {@value #NAMESPACES}
- * namespaces so the planner's namespace-keyed stage has more than one key), published to the definitions topic. Both
- * applications run with {@code exactly_once_v2} and the same stream threads and commit interval (by default the
- * planner's: one thread, 50 ms) and the planner's other Streams settings ({@link PlannerTopology#streamsSettings()}), so
- * only the topology differs.
+ * namespaces, so sessions land on every partition), published to the definitions topic. Both applications run with
+ * {@code exactly_once_v2} and the same stream threads and commit interval (by default the planner's: one thread,
+ * 100 ms) and the planner's other Streams settings ({@link PlannerTopology#streamsSettings()}), so only the topology
+ * differs.
+ *
+ * <p>Both applications are started once and run until the end: the figures are those of running services, not of
+ * their start (which opens stores, fills the plan cache and joins the group, fixed costs that would weigh more on
+ * the pass-through's shorter run). Each batch of records is written to an application's input in one transaction, so
+ * the application (reading {@code read_committed}, as every exactly-once application does) sees none of it until
+ * the transaction commits; its rate is the batch over the time from that commit to the last output being readable
+ * by a reader positioned at the output's end beforehand. Nothing else runs meanwhile.
  *
  * <ol>
- *   <li>warm-up: a pass-through and a planner on their own topics, so the JIT has compiled the hot paths and the
- *       broker's transaction state exists before anything is measured;</li>
- *   <li>rounds ({@code rounds}, each on fresh topics and application ids): a pass-through, then a planner. For each,
- *       {@code sessions} records are written first, a reader of the output is positioned (partitions assigned, no
- *       group to join), then the application starts; its rate is records over the time from reaching RUNNING to
- *       the last output being readable ({@code read_committed}). The report gives every round and the medians; the
- *       ratio is the median of the rounds' ratios, since a round's two applications ran back to back;</li>
- *   <li>latency: the last round's planner gets {@code rate} sessions per second for {@code latencySeconds}; each
- *       session's latency is the moment its plan is read ({@code read_committed}) minus its {@code requestedAt}.</li>
+ *   <li>warm-up: {@code warmupSessions} sessions to the planner, three times as many records to the pass-through,
+ *       so the JIT has compiled their hot paths and the planner's plan cache holds every BackupConfiguration
+ *       (reported, not counted);</li>
+ *   <li>rounds ({@code rounds}): a batch of {@code sessions} to the pass-through, then one to the planner. The report
+ *       gives every round and the medians; the ratio is the median of the rounds' ratios, since a round's two
+ *       batches ran back to back;</li>
+ *   <li>latency: the planner gets {@code rate} sessions per second for {@code latencySeconds}; each session's
+ *       latency is the moment its plan is read ({@code read_committed}) minus its {@code requestedAt}.</li>
  * </ol>
  * Every session is planned (none is skipped or pending): the benchmark sends no statuses, and no two
  * BackupConfigurations share a target. A run fails when the counts do not add up.
@@ -101,7 +109,6 @@ public final class PlannerBenchmark {
         }
     }
 
-    /** The figures of one run. */
     /**
      * The figures of one run: medians over the rounds, and the ratio as the median of each round's ratio (a round's
      * pass-through and planner ran back to back on the same machine state).
@@ -139,42 +146,68 @@ public final class PlannerBenchmark {
                 + options.streamThreads() + " stream thread(s), commit.interval.ms " + options.commitIntervalMillis()
                 + ", " + new java.util.TreeMap<>(PlannerTopology.streamsSettings()) + " (the planner's Streams"
                 + " settings, both applications)");
+        out.println("method:  both applications run throughout; each batch is written in one transaction and timed"
+                + " from its commit to its last output being readable (read_committed)");
         out.flush();
         PlannerSerdes serdes = new PlannerSerdes(registry);
         String run = "bench-" + Long.toString(System.currentTimeMillis(), 36);
+        Topics topics = new Topics(run);
+        String passThroughIn = run + ".pass-through-in";
+        String passThroughOut = run + ".pass-through-out";
+        Map<String, Boolean> topicSpecs = new HashMap<>();
+        for (String topic : List.of(passThroughIn, passThroughOut, topics.sessions(), topics.planRejections(),
+                topics.rejected(), topics.jobs(CLUSTER))) {
+            topicSpecs.put(topic, false);
+        }
+        topicSpecs.put(topics.definitions(), true);
+        topicSpecs.put(topics.sessionStatus(), true);
+        topicSpecs.put(topics.plannerFacts(), true);
+        createTopics(topicSpecs);
+        publishDefinitions(topics, serdes);
 
-        // warm-up, on topics and application ids of their own
-        passThrough(run + "-warm", options.warmupSessions() * 3, serdes);
-        plannerThroughput(new Topics(run + "-warm"), run + "-warm-planner", options.warmupSessions(), serdes)
-                .close();
+        try (KafkaStreams passThrough = new KafkaStreams(PassThroughBaseline.topology(passThroughIn, passThroughOut),
+                streamsProperties(run + "-pass-through"));
+             StreamsRunner planner = new StreamsRunner("planner-bench",
+                     PlannerTopology.build(PlannerTopology.Settings.defaults(topics, Set.of(CLUSTER)), serdes,
+                             new DefinitionsView(), PlannerListener.none()),
+                     streamsProperties(run + "-planner"), null, 0, Duration.ofMinutes(1), Duration.ofSeconds(30))) {
+            startAndAwaitRunning(passThrough, passThrough::start, "the pass-through");
+            startAndAwaitRunning(planner.streams(), planner::start, "the planner");
+            Feed passThroughFeed = new Feed(passThroughIn, List.of(passThroughOut), passThroughOut, record -> true);
+            Feed plannerFeed = new Feed(topics.sessions(), List.of(topics.jobs(CLUSTER), topics.planRejections()),
+                    topics.jobs(CLUSTER), record -> {
+                        if (record.topic().equals(topics.planRejections())) {
+                            PlanRejected rejected = ConfluentAvroSerde.forValues(registry, PlanRejected.class)
+                                    .deserialize(record.topic(), record.value());
+                            throw new IllegalStateException("the planner rejected a bench session: "
+                                    + rejected.getReason());
+                        }
+                        return true;
+                    });
 
-        // rounds: a pass-through, then a planner, each on fresh topics; the last planner stays up for the latency
-        double[] produced = new double[options.rounds()];
-        double[] copied = new double[options.rounds()];
-        double[] planned = new double[options.rounds()];
-        PlannerRun planner = null;
-        Topics topics = null;
-        try {
+            // warm-up: the same applications, so the JIT has compiled their hot paths, the planner's plan cache holds
+            // every BackupConfiguration and the broker's transaction state exists before anything is measured
+            double[] warmPassThrough = passThroughFeed.run(run + "-warm", options.warmupSessions() * 3, serdes);
+            double[] warmPlanner = plannerFeed.run(run + "-warm", options.warmupSessions(), serdes);
+            out.println(String.format(Locale.ROOT, "warm-up:      pass-through %,d records: %,.0f records/s; planner"
+                            + " %,d sessions: %,.0f sessions/s (just started: JIT compiling, plan cache filling)",
+                    options.warmupSessions() * 3, warmPassThrough[1], options.warmupSessions(), warmPlanner[1]));
+            out.flush();
+
+            double[] produced = new double[options.rounds()];
+            double[] copied = new double[options.rounds()];
+            double[] planned = new double[options.rounds()];
             for (int round = 0; round < options.rounds(); round++) {
                 String prefix = run + "-" + (round + 1);
-                double[] passThrough = passThrough(prefix, options.sessions(), serdes);
-                produced[round] = passThrough[0];
-                copied[round] = passThrough[1];
-                boolean last = round == options.rounds() - 1;
-                topics = new Topics(prefix);
-                PlannerRun thisRound = plannerThroughput(topics, prefix + "-planner", options.sessions(), serdes);
-                planned[round] = thisRound.perSecond;
+                double[] passThroughRound = passThroughFeed.run(prefix, options.sessions(), serdes);
+                produced[round] = passThroughRound[0];
+                copied[round] = passThroughRound[1];
+                planned[round] = plannerFeed.run(prefix, options.sessions(), serdes)[1];
                 out.println(String.format(Locale.ROOT, "round %d:      pass-through %,d records in %.2f s: %,.0f"
                                 + " records/s; planner %,d sessions in %.2f s: %,.0f sessions/s (%.2f)", round + 1,
                         options.sessions(), options.sessions() / copied[round], copied[round], options.sessions(),
                         options.sessions() / planned[round], planned[round], planned[round] / copied[round]));
-                out.println("              planner stream thread: " + thisRound.timeShares);
                 out.flush();
-                if (last) {
-                    planner = thisRound;
-                } else {
-                    thisRound.close();
-                }
             }
             double passThroughRate = median(copied);
             double plannerRate = median(planned);
@@ -195,10 +228,6 @@ public final class PlannerBenchmark {
             out.flush();
             return new Result(options.sessions(), median(produced), passThroughRate, plannerRate, ratio,
                     latencySessions, latency[0], latency[1], latency[2]);
-        } finally {
-            if (planner != null) {
-                planner.close();
-            }
         }
     }
 
@@ -218,144 +247,107 @@ public final class PlannerBenchmark {
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    // ---------------------------------------------------------------------------------------------------------------
-    // pass-through
-
-    /** @return {produce rate, pass-through rate} */
-    private double[] passThrough(String prefix, int records, PlannerSerdes serdes) throws Exception {
-        String in = prefix + ".pass-through-in";
-        String outTopic = prefix + ".pass-through-out";
-        createTopics(Map.of(in, false, outTopic, false));
-        double produced = produceSessions(in, prefix, records, serdes, null, null);
-        PassThroughBaseline.Result copied = PassThroughBaseline.copy(bootstrapServers,
-                streamsProperties(prefix + "-pass-through"), in, outTopic, records, Duration.ofMinutes(10));
-        return new double[] {produced, copied.perSecond()};
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // planner
-
-    private static final class PlannerRun implements AutoCloseable {
-        final StreamsRunner runner;
-        final double perSecond;
-        final String timeShares;
-
-        PlannerRun(StreamsRunner runner, double perSecond, String timeShares) {
-            this.runner = runner;
-            this.perSecond = perSecond;
-            this.timeShares = timeShares;
-        }
-
-        @Override
-        public void close() {
-            runner.close();
-        }
-    }
-
-    /** Writes the sessions, starts a planner and measures it; the caller closes the returned run. */
-    private PlannerRun plannerThroughput(Topics topics, String applicationId, int sessions, PlannerSerdes serdes)
-            throws Exception {
-        Map<String, Boolean> topicSpecs = new HashMap<>();
-        for (String topic : List.of(topics.sessions(), topics.planRejections(), topics.rejected(),
-                topics.jobs(CLUSTER))) {
-            topicSpecs.put(topic, false);
-        }
-        topicSpecs.put(topics.definitions(), true);
-        topicSpecs.put(topics.sessionStatus(), true);
-        topicSpecs.put(topics.plannerFacts(), true);
-        createTopics(topicSpecs);
-        publishDefinitions(topics, serdes);
-        produceSessions(topics.sessions(), applicationId, sessions, serdes, null, null);
-
-        DefinitionsView view = new DefinitionsView();
-        PlannerTopology.Settings settings = PlannerTopology.Settings.defaults(topics, Set.of(CLUSTER));
-        Properties properties = streamsProperties(applicationId);
-        StreamsRunner runner = new StreamsRunner("planner-bench",
-                PlannerTopology.build(settings, serdes, view, PlannerListener.none()), properties, null, 0,
-                Duration.ofMinutes(1), Duration.ofSeconds(30));
-        AtomicLong running = new AtomicLong();
-        runner.streams().setStateListener((now, before) -> {
+    /** Starts an application and waits until it is RUNNING (its partitions assigned, its tasks created). */
+    private static void startAndAwaitRunning(KafkaStreams streams, Runnable start, String what)
+            throws InterruptedException {
+        java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
-                running.compareAndSet(0, System.nanoTime());
+                running.countDown();
             }
         });
-        Duration timeout = Duration.ofMinutes(2).plusMillis(sessions * 2L);
-        try (PassThroughBaseline.Reader reader = PassThroughBaseline.Reader.open(bootstrapServers,
-                List.of(topics.jobs(CLUSTER), topics.planRejections()), timeout)) {
-            long started = System.nanoTime();
-            runner.start();
-            long done = reader.await(record -> {
-                if (record.topic().equals(topics.planRejections())) {
-                    PlanRejected rejected = ConfluentAvroSerde.forValues(registry, PlanRejected.class)
-                            .deserialize(record.topic(), record.value());
-                    throw new IllegalStateException("the planner rejected a bench session: " + rejected.getReason());
-                }
-                return true;
-            }, sessions, timeout, topics.jobs(CLUSTER));
-            long from = PassThroughBaseline.measuredFrom(started, running.get(), done);
-            double perSecond = sessions / ((done - from) / 1e9);
-            return new PlannerRun(runner, perSecond, threadTimeShares(runner.streams()));
-        } catch (Exception | Error e) {
-            runner.close();
-            throw e;
+        start.run();
+        if (!running.await(2, TimeUnit.MINUTES)) {
+            throw new IllegalStateException(what + " did not reach RUNNING within 2 minutes (state "
+                    + streams.state() + ")");
         }
     }
 
     /**
-     * Where the stream thread's time went (Kafka Streams' own thread metrics, averaged over its recent windows):
-     * processing records, committing (flush and transaction), polling, punctuating.
+     * One application's input and output: a batch of session requests is written to the input in one transaction,
+     * which the application (reading {@code read_committed}) cannot see until it commits; the application's rate is
+     * the batch over the time from that commit to the last output being readable. Nothing but the application then
+     * runs: the batch is in the log, the reader of the output was positioned at its end beforehand.
      */
-    private static String threadTimeShares(KafkaStreams streams) {
-        Map<String, Double> shares = new java.util.TreeMap<>();
-        streams.metrics().forEach((name, metric) -> {
-            if (name.group().equals("stream-thread-metrics") && name.name().endsWith("-ratio")
-                    && metric.metricValue() instanceof Double value && !value.isNaN()) {
-                shares.merge(name.name().replace("-ratio", ""), value, Double::sum);
+    private final class Feed {
+        private final String input;
+        private final List<String> outputs;
+        private final String counted;
+        private final Predicate<ConsumerRecord<String, byte[]>> counts;
+
+        Feed(String input, List<String> outputs, String counted, Predicate<ConsumerRecord<String, byte[]>> counts) {
+            this.input = input;
+            this.outputs = outputs;
+            this.counted = counted;
+            this.counts = counts;
+        }
+
+        /** @return {produce rate, application rate} */
+        double[] run(String namePrefix, int count, PlannerSerdes serdes) throws Exception {
+            Duration timeout = Duration.ofMinutes(2).plusMillis(count * 2L);
+            try (PassThroughBaseline.Reader reader = PassThroughBaseline.Reader.openAtEnd(bootstrapServers, outputs,
+                    timeout)) {
+                Map<String, Object> settings = producerSettings();
+                settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, namePrefix + "-" + input);
+                settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                long committing;
+                double produced;
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(),
+                        new ByteArraySerializer())) {
+                    producer.initTransactions();
+                    producer.beginTransaction();
+                    long start = System.nanoTime();
+                    writeSessions(producer, input, namePrefix, count, serdes, null, null);
+                    producer.flush();
+                    produced = count / ((System.nanoTime() - start) / 1e9);
+                    committing = System.nanoTime();
+                    producer.commitTransaction();
+                }
+                long done = reader.await(counts, count, timeout, counted);
+                return new double[] {produced, count / ((done - committing) / 1e9)};
             }
-        });
-        StringBuilder text = new StringBuilder();
-        shares.forEach((what, share) -> text.append(text.isEmpty() ? "" : ", ")
-                .append(String.format(Locale.ROOT, "%s %.0f %%", what, share * 100)));
-        return text.append(" of its time (Kafka Streams' thread metrics)").toString();
+        }
     }
 
     /** @return {p50 ms, p99 ms, max ms, count} */
-    private double[] latency(Topics topics, PlannerRun planner, PlannerSerdes serdes) throws Exception {
+    private double[] latency(Topics topics, StreamsRunner planner, PlannerSerdes serdes) throws Exception {
         int count = (int) Math.round(options.rate() * options.latencySeconds());
         long[] latencies = new long[count];
         AtomicLong seen = new AtomicLong();
         Map<String, Long> requestedAt = new ConcurrentHashMap<>();
-        Thread reader = new Thread(() -> {
-            try (KafkaConsumer<String, byte[]> consumer = consumer("latency-reader")) {
-                consumer.subscribe(List.of(topics.jobs(CLUSTER)));
-                long deadline = System.nanoTime() + Duration.ofSeconds((long) options.latencySeconds() + 120).toNanos();
-                while (seen.get() < count && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+        Duration timeout = Duration.ofSeconds((long) options.latencySeconds() + 120);
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
+        try (PassThroughBaseline.Reader plans = PassThroughBaseline.Reader.openAtEnd(bootstrapServers,
+                List.of(topics.jobs(CLUSTER)), timeout)) {
+            Thread reader = new Thread(() -> {
+                try {
+                    plans.await(record -> {
                         long readAt = System.currentTimeMillis();
-                        // keys are cluster/namespace/session: the throughput phase's plans are skipped cheaply
-                        String session = record.key().substring(record.key().lastIndexOf('/') + 1);
-                        Long sentAt = requestedAt.get(session);
+                        // keys are cluster/namespace/session
+                        Long sentAt = requestedAt.get(record.key().substring(record.key().lastIndexOf('/') + 1));
                         if (sentAt == null) {
-                            continue;
+                            return false;
                         }
                         int index = (int) seen.getAndIncrement();
                         if (index < count) {
                             latencies[index] = readAt - sentAt;
                         }
-                    }
+                        return true;
+                    }, count, timeout, topics.jobs(CLUSTER));
+                } catch (RuntimeException e) {
+                    failed.set(e);
                 }
-            }
-        }, "latency-reader");
-        reader.start();
-        // let the reader join its group and catch up on the earlier plans before the first session is sent
-        Thread.sleep(3000);
-        produceSessions(topics.sessions(), "latency", count, serdes, options.rate(), requestedAt);
-        reader.join();
-        if (seen.get() < count) {
-            throw new IllegalStateException("only " + seen.get() + " of " + count + " latency sessions were planned");
+            }, "latency-reader");
+            reader.start();
+            produceSessions(topics.sessions(), "latency", count, serdes, options.rate(), requestedAt);
+            reader.join();
         }
-        if (planner.runner.livenessProblem().isPresent()) {
-            throw new IllegalStateException("the planner failed: " + planner.runner.livenessProblem().get());
+        if (seen.get() < count) {
+            throw new IllegalStateException("only " + seen.get() + " of " + count + " latency sessions were planned"
+                    + (failed.get() == null ? "" : ": " + failed.get().getMessage()));
+        }
+        if (planner.livenessProblem().isPresent()) {
+            throw new IllegalStateException("the planner failed: " + planner.livenessProblem().get());
         }
         long[] sorted = Arrays.copyOf(latencies, count);
         Arrays.sort(sorted);
@@ -387,64 +379,65 @@ public final class PlannerBenchmark {
     }
 
     /**
-     * Writes {@code count} session requests round-robin over the BackupConfigurations.
+     * Writes {@code count} session requests round-robin over the BackupConfigurations, with a producer of its own.
+     *
+     * @param rate              per second
+     * @param requestedAtByName where to note each session's requestedAt (epoch ms)
+     */
+    private void produceSessions(String topic, String namePrefix, int count, PlannerSerdes serdes, double rate,
+                                 Map<String, Long> requestedAtByName) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerSettings(), new StringSerializer(),
+                new ByteArraySerializer())) {
+            writeSessions(producer, topic, namePrefix, count, serdes, rate, requestedAtByName);
+            producer.flush();
+        }
+    }
+
+    /**
+     * Sends {@code count} session requests round-robin over the BackupConfigurations, named
+     * {@code <namePrefix>-<i>}.
      *
      * @param rate              per second, or null for as fast as possible
      * @param requestedAtByName where to note each session's requestedAt (epoch ms), or null
-     * @return records per second
      */
-    private double produceSessions(String topic, String namePrefix, int count, PlannerSerdes serdes, Double rate,
-                                   Map<String, Long> requestedAtByName) throws Exception {
+    private static void writeSessions(KafkaProducer<String, byte[]> producer, String topic, String namePrefix,
+                                      int count, PlannerSerdes serdes, Double rate,
+                                      Map<String, Long> requestedAtByName) throws InterruptedException {
         ConfluentAvroSerde<SessionRequested> serde = serdes.sessionRequested();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerSettings(), new StringSerializer(),
-                new ByteArraySerializer())) {
-            long start = System.nanoTime();
-            for (int i = 0; i < count; i++) {
-                if (rate != null) {
-                    long due = start + (long) (i * 1e9 / rate);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        TimeUnit.NANOSECONDS.sleep(wait);
-                    }
+        long start = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            if (rate != null) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
                 }
-                int config = i % CONFIGS;
-                String namespace = "bench-" + (config % NAMESPACES);
-                String name = namePrefix + "-" + i;
-                Instant now = Instant.now();
-                if (requestedAtByName != null) {
-                    requestedAtByName.put(name, now.toEpochMilli());
-                }
-                SessionRequested request = SessionRequested.newBuilder()
-                        .setCluster(CLUSTER)
-                        .setNamespace(namespace)
-                        .setSessionName(name)
-                        .setKind(SessionKind.BACKUP)
-                        .setInvoker(InvokerRef.newBuilder().setApiGroup("stash.appscode.com")
-                                .setKind("BackupConfiguration").setName("pg-backup-" + config).build())
-                        .setRetryLeft(0)
-                        .setRequestedAt(now)
-                        .setRequestedBy("bench")
-                        .build();
-                producer.send(new ProducerRecord<>(topic, RecordKeys.of(CLUSTER, namespace, name),
-                        serde.serialize(topic, request)));
             }
-            producer.flush();
-            return count / ((System.nanoTime() - start) / 1e9);
+            int config = i % CONFIGS;
+            String namespace = "bench-" + (config % NAMESPACES);
+            String name = namePrefix + "-" + i;
+            Instant now = Instant.now();
+            if (requestedAtByName != null) {
+                requestedAtByName.put(name, now.toEpochMilli());
+            }
+            SessionRequested request = SessionRequested.newBuilder()
+                    .setCluster(CLUSTER)
+                    .setNamespace(namespace)
+                    .setSessionName(name)
+                    .setKind(SessionKind.BACKUP)
+                    .setInvoker(InvokerRef.newBuilder().setApiGroup("stash.appscode.com")
+                            .setKind("BackupConfiguration").setName("pg-backup-" + config).build())
+                    .setRetryLeft(0)
+                    .setRequestedAt(now)
+                    .setRequestedBy("bench")
+                    .build();
+            producer.send(new ProducerRecord<>(topic, RecordKeys.of(CLUSTER, namespace, name),
+                    serde.serialize(topic, request)));
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
     // plumbing
-
-    private KafkaConsumer<String, byte[]> consumer(String purpose) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        settings.put(ConsumerConfig.GROUP_ID_CONFIG, purpose + "-" + System.nanoTime());
-        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        settings.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        return new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
-    }
 
     private Map<String, Object> producerSettings() {
         Map<String, Object> settings = new HashMap<>();
