@@ -6,6 +6,8 @@ import io.stashflow.planner.lifecycle.Stage;
 import io.stashflow.planner.lifecycle.TargetKey;
 import io.stashflow.planner.lifecycle.TargetSlot;
 import io.stashflow.planner.lifecycle.TrackedSession;
+import io.stashflow.planner.topology.IndexKeys.Invoker;
+import io.stashflow.planner.topology.IndexKeys.NamespaceKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -43,38 +45,6 @@ final class SessionIndex {
 
         boolean isEmpty() {
             return live.isEmpty() && retriesDue.isEmpty();
-        }
-    }
-
-    private record NamespaceKey(String cluster, String namespace) {
-        // written out: a record's generated equals and hashCode go through method handles, and this key is
-        // looked up for every session
-        @Override
-        public int hashCode() {
-            return cluster.hashCode() * 31 + namespace.hashCode();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof NamespaceKey k && cluster.equals(k.cluster) && namespace.equals(k.namespace);
-        }
-
-        @Override
-        public String toString() {
-            return cluster + "/" + namespace;
-        }
-    }
-
-    private record Invoker(String kind, String name) {
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hashCode(kind) * 31 + java.util.Objects.hashCode(name);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Invoker i && java.util.Objects.equals(kind, i.kind)
-                    && java.util.Objects.equals(name, i.name);
         }
     }
 

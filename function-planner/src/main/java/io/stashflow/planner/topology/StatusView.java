@@ -2,6 +2,8 @@ package io.stashflow.planner.topology;
 
 import io.stashflow.planner.lifecycle.SessionPhases;
 import io.stashflow.planner.lifecycle.TargetKey;
+import io.stashflow.planner.topology.IndexKeys.Invoker;
+import io.stashflow.planner.topology.IndexKeys.NamespaceKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,33 +30,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Written by one thread (the global thread), read by any; every structure is concurrent.
  */
 final class StatusView {
-
-    private record NamespaceKey(String cluster, String namespace) {
-        // written out: a record's generated equals and hashCode go through method handles, and this key is
-        // looked up for every session
-        @Override
-        public int hashCode() {
-            return cluster.hashCode() * 31 + namespace.hashCode();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof NamespaceKey k && cluster.equals(k.cluster) && namespace.equals(k.namespace);
-        }
-    }
-
-    private record Invoker(String kind, String name) {
-        @Override
-        public int hashCode() {
-            return java.util.Objects.hashCode(kind) * 31 + java.util.Objects.hashCode(name);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Invoker i && java.util.Objects.equals(kind, i.kind)
-                    && java.util.Objects.equals(name, i.name);
-        }
-    }
 
     /** The indexes of one namespace: session name → digest. */
     private static final class Namespace {
