@@ -15,10 +15,14 @@ final class BenchSupport {
     private BenchSupport() {
     }
 
-    /** Per-record INFO lines of the services would drown the figures. */
+    /** Per-record INFO lines of the services, and the clients' warnings as they close, would drown the figures. */
     static void quietServiceLogs() {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.stashflow"))
                 .setLevel(ch.qos.logback.classic.Level.WARN);
+        // a global consumer closing with fetches in flight warns once per partition that it no longer owns it
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                "org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils"))
+                .setLevel(ch.qos.logback.classic.Level.ERROR);
     }
 
     /**

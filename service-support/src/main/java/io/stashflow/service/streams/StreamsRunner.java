@@ -101,6 +101,10 @@ public final class StreamsRunner implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        // what Kafka 5 will do anyway: the processing exception handler (the default fails the application) also
+        // sees the exceptions of global-store processors, as it does those of the tasks; without it, Kafka 4 warns
+        // at every start of an application with global stores
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         p.putAll(extra);
         return p;
     }
