@@ -18,6 +18,7 @@ import io.stashflow.reporter.streams.ReporterSerdes;
 import io.stashflow.reporter.streams.ReporterTopics;
 import io.stashflow.reporter.streams.ReporterTopology;
 import io.stashflow.service.http.ServiceHttpServer;
+import io.stashflow.service.kafka.StorePartitions;
 import io.stashflow.service.kafka.TopicBootstrap;
 import io.stashflow.service.logging.LogContext;
 import io.stashflow.service.metrics.ServiceMetrics;
@@ -83,6 +84,20 @@ public final class ReporterService implements AutoCloseable {
         return EventTypes.source(SERVICE, config.clusterId().orElse("all"));
     }
 
+    /** The stores whose keys belong to a partition of the topic they are read from. */
+    private List<StorePartitions.Store> stores(ReporterTopics names) {
+        String fix = "Give the topic its former partition count back, or start afresh with a new --application-id"
+                + " and --state-dir (the reporter then processes again what its input topics still hold).";
+        String appId = config.applicationId();
+        return List.of(
+                new StorePartitions.Store("the reporter's session facts", names.topics().sessions(),
+                        StorePartitions.Store.changelog(appId, ReporterTopology.FACTS_STORE), fix),
+                new StorePartitions.Store("the reporter's history index", names.history(),
+                        StorePartitions.Store.changelog(appId, ReporterTopology.HISTORY_STORE), fix),
+                new StorePartitions.Store("the reporter's repositories", names.repositoryUpdates(),
+                        StorePartitions.Store.changelog(appId, ReporterTopology.REPOSITORY_STORE), fix));
+    }
+
     public synchronized void start() {
         try (LogContext ignored = LogContext.cluster(config.clusterId().orElse("all"))) {
             Topics topics = new Topics(config.topicPrefix());
@@ -91,6 +106,7 @@ public final class ReporterService implements AutoCloseable {
 
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
                 TopicBootstrap.ensure(admin, names.all(config.partitions(), config.replicationFactor()), 30_000);
+                StorePartitions.require(admin, stores(names), 30_000);
             }
 
             ServiceMetrics.CounterFamily rejectedCounter = metrics.counter("rejected_records_total",

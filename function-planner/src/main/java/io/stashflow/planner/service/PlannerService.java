@@ -15,6 +15,7 @@ import io.stashflow.planner.topology.PlannerSerdes;
 import io.stashflow.planner.topology.PlannerTopology;
 import io.stashflow.planner.topology.SchedulerTopology;
 import io.stashflow.service.http.ServiceHttpServer;
+import io.stashflow.service.kafka.StorePartitions;
 import io.stashflow.service.kafka.TopicBootstrap;
 import io.stashflow.service.metrics.ServiceMetrics;
 import io.stashflow.service.streams.StreamsRunner;
@@ -94,11 +95,12 @@ public final class PlannerService implements AutoCloseable {
         Topics topics = config.topics();
         String source = EventTypes.source("planner", String.join(",", new java.util.TreeSet<>(config.clusters())));
 
-        if (config.createTopics()) {
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    config.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.bootstrapServers()))) {
+            if (config.createTopics()) {
                 TopicBootstrap.ensure(admin, topicSpecs(), 30_000);
             }
+            StorePartitions.require(admin, stores(), 30_000);
         }
 
         http = new ServiceHttpServer(new InetSocketAddress(config.httpHost(), config.httpPort()), metrics.registry());
@@ -139,6 +141,24 @@ public final class PlannerService implements AutoCloseable {
         planner.start();
         scheduler.start();
         LOG.info("planner started for clusters {} (HTTP on port {})", config.clusters(), http.port());
+    }
+
+    /** The stores whose keys belong to a partition of the topic they are read from. */
+    private List<StorePartitions.Store> stores() {
+        Topics topics = config.topics();
+        return List.of(
+                new StorePartitions.Store("the planner's sessions", topics.sessions(),
+                        StorePartitions.Store.changelog(config.applicationId(), PlannerTopology.SESSIONS_STORE),
+                        "Give the topic its former partition count back, or start afresh with a new --topic-prefix"
+                                + " (to grow) or a new --application-id and --state-dir (the planner then forgets"
+                                + " the sessions it planned: a request delivered again would be planned again)."),
+                new StorePartitions.Store("the scheduler's ticks", topics.definitions(),
+                        StorePartitions.Store.changelog(config.schedulerApplicationId(),
+                                SchedulerTopology.SCHEDULES_STORE),
+                        "Give the topic its former partition count back, or start afresh with a new"
+                                + " --application-id and --state-dir: the scheduler then counts every schedule from"
+                                + " its start (a tick missed meanwhile is not fired), and the planner forgets its"
+                                + " sessions."));
     }
 
     private List<TopicBootstrap.TopicSpec> topicSpecs() {
