@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stashflow.api.registry.EmbeddedSchemaRegistry;
 import io.stashflow.api.topics.Topics;
-import io.stashflow.service.config.ConfigReader;
 import io.stashflow.testsupport.KafkaTestCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -34,17 +31,8 @@ class PlannerPartitionChangeIntegrationTest {
         KafkaTestCluster kafka = KafkaTestCluster.shared();
         String prefix = KafkaTestCluster.uniqueName("partitions");
         Topics topics = new Topics(prefix);
-        Map<String, String> flags = new HashMap<>();
-        flags.put("bootstrap-servers", kafka.bootstrapServers());
-        flags.put("topic-prefix", prefix);
-        flags.put("application-id", prefix + "-planner");
-        flags.put("state-dir", dir.resolve("state").toString());
-        flags.put("clusters", "c1");
-        flags.put("definitions-dir", Files.createDirectories(dir.resolve("definitions")).toString());
-        flags.put("http-host", "127.0.0.1");
-        flags.put("http-port", "0");
-        flags.put("partitions", "3");
-        PlannerConfig config = PlannerConfig.read(ConfigReader.of("planner", flags, Map.of(), Optional.empty()), false);
+        PlannerConfig config = PlannerTestConfigs.planner(kafka.bootstrapServers(), prefix, dir,
+                Files.createDirectories(dir.resolve("definitions")), Map.of());
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.inMemory();
 
         // the first start creates the topics and the stores' changelogs

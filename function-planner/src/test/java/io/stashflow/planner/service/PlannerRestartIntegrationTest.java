@@ -10,7 +10,6 @@ import io.stashflow.api.topics.Topics;
 import io.stashflow.events.JobPlanned;
 import io.stashflow.events.SessionRequested;
 import io.stashflow.planner.topology.PlannerFixtures;
-import io.stashflow.service.config.ConfigReader;
 import io.stashflow.testsupport.KafkaTestCluster;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +23,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -62,18 +60,8 @@ class PlannerRestartIntegrationTest {
         Path definitions = Files.createDirectories(dir.resolve("definitions"));
         writeDefinitions(definitions);
 
-        Map<String, String> flags = new HashMap<>();
-        flags.put("bootstrap-servers", kafka.bootstrapServers());
-        flags.put("topic-prefix", prefix);
-        flags.put("application-id", prefix + "-planner");
-        flags.put("state-dir", dir.resolve("state").toString());
-        flags.put("clusters", "c1");
-        flags.put("definitions-dir", definitions.toString());
-        flags.put("http-host", "127.0.0.1");
-        flags.put("http-port", "0");
-        flags.put("partitions", "3");
-        flags.put("definitions-grace", "30s");
-        PlannerConfig config = PlannerConfig.read(ConfigReader.of("planner", flags, Map.of(), Optional.empty()), false);
+        PlannerConfig config = PlannerTestConfigs.planner(kafka.bootstrapServers(), prefix, dir, definitions,
+                Map.of("definitions-grace", "30s"));
         Map<String, Object> fastStreams = Map.of("commit.interval.ms", 100, "consumer.session.timeout.ms", 10_000);
 
         PlannerService first = PlannerService.start(config, registry, fastStreams);
