@@ -45,7 +45,7 @@ public final class PlannerMetrics implements PlannerListener {
         this.pending = metrics.counter("sessions_pending_total", "Sessions that had to wait when they arrived");
         this.retries = metrics.counter("retries_total", "Retry sessions requested for failed sessions");
         this.planCache = metrics.counter("plan_cache_total", "Backup sessions whose plans came from the plan cache"
-                + " (outcome hit) or were resolved (miss, not-reusable, plain)");
+                + " (outcome hit) or were resolved (first, miss, not-reusable, plain)");
         this.ticks = metrics.counter("schedule_ticks_total", "Scheduled sessions requested by the scheduler");
         this.missedTicks = metrics.counter("schedule_ticks_missed_total",
                 "Ticks not fired because they were missed while the planner was down or the invoker was paused");

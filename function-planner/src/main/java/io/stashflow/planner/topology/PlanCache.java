@@ -54,6 +54,10 @@ import org.slf4j.LoggerFactory;
  * the name in any other way, or have an interim volume claim (named after the session), are remembered as not
  * reusable and resolved for each session as before.
  *
+ * <p>A key's first session is resolved plainly and the key remembered; its entry is made by the key's second session,
+ * or earlier, when the stream thread is idle, by {@link #makeDeferredEntries} (a burst of keys seen once, such as a
+ * fleet-wide cron tick, then costs one resolution per session instead of two and a comparison).
+ *
  * <p>An entry is used only while every definition its resolution read (the invoker, Repository, AppBinding, Task
  * and Functions, and the lookups that found nothing, such as a user Function shadowing a built-in) is still the same
  * object in the {@link DefinitionsView}: a republished definition, even unchanged, sends the next session down the
@@ -77,6 +81,8 @@ final class PlanCache {
         HIT,
         /** resolved, and an entry was made (or could not be made) */
         MISS,
+        /** the key's first session: resolved, and the entry left for later (the key's next session, or idle time) */
+        FIRST,
         /** resolved: the invoker's plans use the session name in a way that cannot be substituted */
         NOT_REUSABLE,
         /** resolved: a restore, or a session name outside the cache's alphabet */
@@ -84,7 +90,7 @@ final class PlanCache {
 
         private final String label = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
 
-        /** The metric label: {@code hit}, {@code miss}, {@code not-reusable}, {@code plain}. */
+        /** The metric label: {@code hit}, {@code miss}, {@code first}, {@code not-reusable}, {@code plain}. */
         String label() {
             return label;
         }
@@ -209,6 +215,12 @@ final class PlanCache {
     private final long standInRequestedAt;
     private final Map<String, StashResolver> resolvers = new HashMap<>();
     private final Map<Key, Entry> entries;
+    /** Keys seen once and without an entry yet, with their session: oldest first, at most {@code capacity}. */
+    private final Map<Key, SessionRequested> deferred;
+    /** {@link System#nanoTime} of the last lookup, so deferred entries are made only when the thread is idle. */
+    private long lastLookupNanos;
+    /** {@link System#nanoTime} of the last call that made deferred entries. */
+    private long lastDeferredRunNanos;
     /** Count per outcome (by ordinal). */
     private final long[] outcomes = new long[Outcome.values().length];
     private long renderedFromTemplates;
@@ -231,6 +243,13 @@ final class PlanCache {
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
+                return size() > PlanCache.this.capacity;
+            }
+        };
+        this.lastDeferredRunNanos = System.nanoTime() - IDLE_NANOS;
+        this.deferred = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Key, SessionRequested> eldest) {
                 return size() > PlanCache.this.capacity;
             }
         };
@@ -279,6 +298,7 @@ final class PlanCache {
                 || !simpleName(request.getSessionName())) {
             return counted(Outcome.PLAIN, onOutcome, plain(cluster, request));
         }
+        lastLookupNanos = System.nanoTime();
         Key key = new Key(cluster, request.getNamespace(), request.getInvoker().getKind(),
                 request.getInvoker().getName(), request.getRetryLeft());
         Entry entry = entries.get(key);
@@ -290,8 +310,65 @@ final class PlanCache {
                 return counted(Outcome.NOT_REUSABLE, onOutcome, plain(cluster, request));
             }
             entries.remove(key);
+            return counted(Outcome.MISS, onOutcome, build(cluster, key, request));
         }
-        return counted(Outcome.MISS, onOutcome, build(cluster, key, request));
+        if (deferred.remove(key) != null) {
+            // the key's second session: it recurs, the entry pays off from now on
+            return counted(Outcome.MISS, onOutcome, build(cluster, key, request));
+        }
+        // an entry costs a second resolution and a comparison: a burst of first sessions (a fleet-wide cron tick,
+        // a restart) is planned with one resolution each, and the entries are made when the thread has time
+        deferred.put(key, request);
+        return counted(Outcome.FIRST, onOutcome, plain(cluster, request));
+    }
+
+    /** No lookup for this long: the stream thread is idle enough to make deferred entries. */
+    static final long IDLE_NANOS = 500_000_000L;
+    /**
+     * Time one call of {@link #makeDeferredEntries} may take, at most one call per {@link #IDLE_NANOS}: it runs on the
+     * stream thread, and a session arriving meanwhile waits for it.
+     */
+    static final long DEFERRED_BUDGET_NANOS = 100_000_000L;
+
+    /**
+     * Makes the entries of keys that had one session so far, oldest first, when no session was looked up for
+     * {@link #IDLE_NANOS} (and no call made entries for as long), for at most {@link #DEFERRED_BUDGET_NANOS}. A key
+     * whose resolution fails now gets no entry (its next session takes the ordinary path and is rejected there if it
+     * still fails).
+     *
+     * @param nowNanos {@link System#nanoTime} now
+     * @return how many were made
+     */
+    int makeDeferredEntries(long nowNanos) {
+        if (deferred.isEmpty() || nowNanos - lastLookupNanos < IDLE_NANOS
+                || nowNanos - lastDeferredRunNanos < IDLE_NANOS) {
+            return 0;
+        }
+        lastDeferredRunNanos = nowNanos;
+        long start = System.nanoTime();
+        int made = 0;
+        var pending = deferred.entrySet().iterator();
+        while (pending.hasNext() && System.nanoTime() - start < DEFERRED_BUDGET_NANOS) {
+            Map.Entry<Key, SessionRequested> next = pending.next();
+            pending.remove();
+            Key key = next.getKey();
+            if (entries.containsKey(key)) {
+                continue;
+            }
+            try {
+                build(key.cluster(), key, next.getValue());
+                made++;
+            } catch (ResolutionException | RuntimeException e) {
+                LOG.debug("no plan cache entry for {} {}/{}: {}", key.invokerKind(), key.namespace(),
+                        key.invokerName(), e.getMessage());
+            }
+        }
+        return made;
+    }
+
+    /** Keys waiting for their entry (for tests). */
+    int deferredEntries() {
+        return deferred.size();
     }
 
     /** How many records were written from encoded templates, and how many templates were refused (for tests). */

@@ -676,6 +676,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
             purge(now);
             nextPurgeMillis = wallClockMillis + settings.purgeInterval().toMillis();
         }
+        planCache.makeDeferredEntries(System.nanoTime());
     }
 
     /** Looks again at the waiting sessions of a namespace, oldest first. */

@@ -250,12 +250,28 @@ class SessionPlannerTasksTest {
     }
 
     @Test
+    void theWallClockPunctuationMakesDeferredEntriesOnceTheThreadIsIdle() throws Exception {
+        first.request(backupRequest(CLUSTER, "pg-backup-1", BC, "pg-backup", T0, 0));
+        first.at(T0.plusSeconds(3));
+        assertEquals(1, sharedCache.deferredEntries());
+        // the idle test is on the real clock: half a second without a session
+        Thread.sleep(PlanCache.IDLE_NANOS / 1_000_000 + 100);
+        first.at(T0.plusSeconds(4));
+        assertEquals(0, sharedCache.deferredEntries());
+        second.request(backupRequest(CLUSTER, "pg-backup-2", BC, "pg-backup", T0.plusSeconds(100), 0));
+        second.at(T0.plusSeconds(103));
+        assertEquals(1L, sharedCache.outcomes().get(PlanCache.Outcome.HIT));
+        assertEquals(null, sharedCache.outcomes().get(PlanCache.Outcome.MISS));
+    }
+
+    @Test
     void theTasksShareOnePlanCache() {
         first.request(backupRequest(CLUSTER, "pg-backup-1", BC, "pg-backup", T0, 0));
         first.at(T0.plusSeconds(3));
         second.request(backupRequest(CLUSTER, "pg-backup-2", BC, "pg-backup", T0.plusSeconds(100), 0));
         second.at(T0.plusSeconds(103));
+        // the second task's session is the invoker's second: it makes the entry the first task's session deferred
+        assertEquals(1L, sharedCache.outcomes().get(PlanCache.Outcome.FIRST));
         assertEquals(1L, sharedCache.outcomes().get(PlanCache.Outcome.MISS));
-        assertEquals(1L, sharedCache.outcomes().get(PlanCache.Outcome.HIT));
     }
 }
