@@ -122,8 +122,9 @@ public final class PlannerBenchCommand implements Callable<Integer> {
         }
         out.println("command: stashflow " + String.join(" ",
                 spec.root().commandLine().getParseResult().originalArgs()));
-        Path work = workRoot() == null ? Files.createTempDirectory("stashflow-bench-planner")
-                : Files.createTempDirectory(workRoot(), "stashflow-bench-planner");
+        Path root = workRoot();
+        Path work = root == null ? Files.createTempDirectory("stashflow-bench-planner")
+                : Files.createTempDirectory(root, "stashflow-bench-planner");
         out.println("work:    " + work + (isMemory(work) ? " (memory)" : " (disk)")
                 + ": the broker's log and the Streams state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.startOnFreePorts(work.resolve("broker"))) {

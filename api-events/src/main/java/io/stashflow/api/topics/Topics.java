@@ -77,7 +77,6 @@ public record Topics(String prefix) {
         return prefix + ".rejected";
     }
 
-    /** Topics every installation has (the per-cluster job topics come on top). */
     /**
      * The planner's own record of the sessions it holds for targets that several invokers back up (compacted; null
      * value = no longer held), keyed by {@code cluster/namespace/session}; its tasks read it to apply Stash's rule
@@ -88,6 +87,7 @@ public record Topics(String prefix) {
         return prefix + ".planner-facts";
     }
 
+    /** Topics every installation has (the per-cluster job topics come on top). */
     public List<String> sharedTopics() {
         return List.of(sessions(), definitions(), stepOutcomes(), planRejections(), sessionStatus(), repositoryStatus(),
                 rejected());

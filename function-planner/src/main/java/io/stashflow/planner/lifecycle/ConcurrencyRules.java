@@ -110,7 +110,7 @@ public final class ConcurrencyRules {
                 }
             }
         }
-        if (invoker.sharedTargets().isEmpty() || !invoker.sharedTargets().contains(slot.ref())) {
+        if (!invoker.sharedTargets().contains(slot.ref())) {
             return null;
         }
         Optional<TrackedSession> rival = others.stream()

@@ -4,6 +4,7 @@ import io.stashflow.api.topics.RecordKeys;
 import io.stashflow.planner.lifecycle.TargetKey;
 import io.stashflow.planner.lifecycle.TargetSlot;
 import io.stashflow.planner.lifecycle.TrackedSession;
+import io.stashflow.planner.topology.IndexKeys.NamespaceKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,9 +23,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Written by the global thread, read by the stream threads.
  */
 final class FactsView {
-
-    private record NamespaceKey(String cluster, String namespace) {
-    }
 
     private final Set<String> clusters;
     private final StatusView statuses;

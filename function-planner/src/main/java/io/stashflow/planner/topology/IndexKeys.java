@@ -3,9 +3,9 @@ package io.stashflow.planner.topology;
 import java.util.Objects;
 
 /**
- * The keys the planner's in-memory indexes ({@link SessionIndex}, {@link StatusView}) are looked up by, once or more
- * per session. Their equals and hashCode are written out: a record's generated ones go through method handles, which
- * showed in the stream thread's profile.
+ * The keys the planner's in-memory indexes ({@link SessionIndex}, {@link StatusView}, {@link FactsView}) are looked
+ * up by, once or more per session. Their equals and hashCode are written out: a record's generated ones go through
+ * method handles, which showed in the stream thread's profile.
  */
 final class IndexKeys {
 

@@ -206,6 +206,14 @@ final class PlanCache {
         }
     }
 
+    /** No lookup for this long: the stream thread is idle enough to make deferred entries. */
+    static final long IDLE_NANOS = 500_000_000L;
+    /**
+     * Time one call of {@link #makeDeferredEntries} may take, at most one call per {@link #IDLE_NANOS}: it runs on the
+     * stream thread, and a session arriving meanwhile waits for it.
+     */
+    static final long DEFERRED_BUDGET_NANOS = 100_000_000L;
+
     private final DefinitionsView view;
     private final ResolverSettings settings;
     private final int capacity;
@@ -321,14 +329,6 @@ final class PlanCache {
         deferred.put(key, request);
         return counted(Outcome.FIRST, onOutcome, plain(cluster, request));
     }
-
-    /** No lookup for this long: the stream thread is idle enough to make deferred entries. */
-    static final long IDLE_NANOS = 500_000_000L;
-    /**
-     * Time one call of {@link #makeDeferredEntries} may take, at most one call per {@link #IDLE_NANOS}: it runs on the
-     * stream thread, and a session arriving meanwhile waits for it.
-     */
-    static final long DEFERRED_BUDGET_NANOS = 100_000_000L;
 
     /**
      * Makes the entries of keys that had one session so far, oldest first, when no session was looked up for

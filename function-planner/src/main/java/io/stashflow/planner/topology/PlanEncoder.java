@@ -10,7 +10,7 @@ import java.util.Arrays;
 
 /**
  * Encodes {@code JobPlanned} events as the jobs topic of their cluster carries them (Confluent framing, the schema
- * registered under {@code <jobs topic>-value}). The namespace processor encodes its plans itself, so that a plan
+ * registered under {@code <jobs topic>-value}). The session planner encodes its plans itself, so that a plan
  * from the plan cache can be written from an {@link EncodedPlanTemplate} without building the event.
  */
 final class PlanEncoder {

@@ -19,7 +19,6 @@ public final class PlannerSerdes {
     final ConfluentAvroSerde<PlanRejected> planRejected;
     final ConfluentAvroSerde<Rejected> rejected;
     final TrackedSessionSerde trackedSession = new TrackedSessionSerde();
-    final JsonSerde<StatusDigest> statusDigest = new JsonSerde<>(StatusDigest.class);
     final JsonSerde<ScheduleEntry> scheduleEntry = new JsonSerde<>(ScheduleEntry.class);
 
     public PlannerSerdes(SchemaRegistry registry) {

@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -252,12 +251,13 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
         if (session.type() == SessionType.RESTORE) {
             return evaluateRestore(cluster, namespace, session, now);
         }
-        InvokerFacts facts;
+        CachedInvoker invoker;
         try {
-            facts = backupInvoker(cluster, namespace, session);
+            invoker = backupInvoker(cluster, namespace, session);
         } catch (UnreadableDefinitionException e) {
             return reject(cluster, namespace, session, null, e, now);
         }
+        InvokerFacts facts = invoker.facts();
         if (facts == null) {
             if (withinGrace(session, now)) {
                 return session.withWaitingFor("waiting for " + session.invokerKind() + " " + namespace + "/"
@@ -278,7 +278,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
             }
             withTargets = session.withTargets(slots);
         }
-        InvokerView invokerView = invokerView(cluster, facts);
+        InvokerView invokerView = invoker.view();
         ConcurrencyRules.Decision decision = ConcurrencyRules.decide(withTargets,
                 relevantTo(cluster, namespace, withTargets, invokerView), invokerView, now);
         if (decision.skipped()) {
@@ -523,24 +523,13 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
 
     private final Map<InvokerKey, CachedInvoker> invokers = new HashMap<>();
 
-    /** The entry {@link #backupInvoker} last returned the facts of (the same invoker's sessions come in a row). */
-    private CachedInvoker lastInvoker;
-    private InvokerKey lastInvokerKey;
-
-    private InvokerFacts backupInvoker(String cluster, String namespace, TrackedSession session) {
+    /** The facts (null when the invoker is not published) and the rules' view of a backup session's invoker. */
+    private CachedInvoker backupInvoker(String cluster, String namespace, TrackedSession session) {
         long version = view.version();
-        if (lastInvoker != null && lastInvoker.version() == version && lastInvokerKey.cluster() == cluster
-                && lastInvokerKey.namespace() == namespace && lastInvokerKey.kind() == session.invokerKind()
-                && lastInvokerKey.name() == session.invokerName()) {
-            // the same strings as the last lookup's: the session being planned right now
-            return lastInvoker.facts();
-        }
         InvokerKey key = new InvokerKey(cluster, namespace, session.invokerKind(), session.invokerName());
         CachedInvoker cached = invokers.get(key);
         if (cached != null && cached.version() == version) {
-            lastInvoker = cached;
-            lastInvokerKey = key;
-            return cached.facts();
+            return cached;
         }
         InvokerFacts facts = readBackupInvoker(cluster, namespace, session);
         if (invokers.size() >= MAX_CACHED_INVOKERS) {
@@ -549,20 +538,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
         cached = new CachedInvoker(version, facts, facts == null ? null
                 : facts.view(target -> view.invokerCountBackingUp(cluster, target)));
         invokers.put(key, cached);
-        lastInvoker = cached;
-        lastInvokerKey = key;
-        return facts;
-    }
-
-    private InvokerView invokerView(String cluster, InvokerFacts facts) {
-        if (lastInvoker != null && lastInvoker.facts() == facts) {
-            return lastInvoker.view();
-        }
-        CachedInvoker cached = invokers.get(new InvokerKey(cluster, facts.namespace(), facts.kind(), facts.name()));
-        if (cached != null && cached.facts() == facts) {
-            return cached.view();
-        }
-        return facts.view(target -> view.invokerCountBackingUp(cluster, target));
+        return cached;
     }
 
     private InvokerFacts readBackupInvoker(String cluster, String namespace, TrackedSession session) {
@@ -645,7 +621,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
 
     private Duration retryDelay(String cluster, String namespace, TrackedSession session) {
         try {
-            InvokerFacts facts = backupInvoker(cluster, namespace, session);
+            InvokerFacts facts = backupInvoker(cluster, namespace, session).facts();
             if (facts == null || facts.retryConfig() == null || facts.retryConfig().delay() == null
                     || facts.retryConfig().delay().isEmpty()) {
                 return Duration.ZERO;
@@ -728,8 +704,9 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                         .setRetryOf(session.name())
                         .build();
                 String retryKey = RecordKeys.of(parts.cluster(), parts.namespace(), retryName);
-                context.forward(new Record<>(retryKey, PlannerOutput.request(settings.topics().sessions(), retry), now.toEpochMilli(),
-                        OutputHeaders.of(settings.eventSource(), SessionRequested.class, retryKey, retryKey, now)));
+                context.forward(new Record<>(retryKey, PlannerOutput.request(settings.topics().sessions(), retry),
+                        now.toEpochMilli(), OutputHeaders.of(settings.eventSource(), SessionRequested.class, retryKey,
+                        retryKey, now)));
                 listener.retried(parts.cluster());
                 LOG.info("requested retry {} ({} retries left after it)", retryName, retry.getRetryLeft());
                 save(parts.cluster(), parts.namespace(), session.asRetried());
@@ -772,22 +749,31 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
         boolean wanted = sharesTarget && session.stage() != Stage.OBSERVED && session.incomplete();
         if (wanted) {
             publishedFacts.add(key);
-            context.forward(new Record<>(key, PlannerOutput.fact(settings.topics().plannerFacts(), session), context.currentSystemTimeMs()));
-        } else if (publishedFacts.remove(key) || factsView.has(key)) {
-            context.forward(new Record<>(key, PlannerOutput.fact(settings.topics().plannerFacts(), null), context.currentSystemTimeMs()));
+            forwardFact(key, session);
+        } else {
+            withdraw(key);
         }
     }
 
+    /** A tombstone for the session's fact, when this task published one or the facts topic holds one. */
     private void withdraw(String key) {
         if (publishedFacts.remove(key) || factsView.has(key)) {
-            context.forward(new Record<>(key, PlannerOutput.fact(settings.topics().plannerFacts(), null), context.currentSystemTimeMs()));
+            forwardFact(key, null);
         }
     }
 
+    private void forwardFact(String key, TrackedSession fact) {
+        context.forward(new Record<>(key, PlannerOutput.fact(settings.topics().plannerFacts(), fact),
+                context.currentSystemTimeMs()));
+    }
+
+    /** Whether the session is a backup whose invoker shares a target with another invoker. */
     private boolean sharesTarget(String cluster, String namespace, TrackedSession session) {
+        if (session.type() != SessionType.BACKUP) {
+            return false;
+        }
         try {
-            backupInvoker(cluster, namespace, session);
-            InvokerView shared = lastInvoker == null ? null : lastInvoker.view();
+            InvokerView shared = backupInvoker(cluster, namespace, session).view();
             return shared != null && !shared.sharedTargets().isEmpty();
         } catch (RuntimeException e) {
             // an unreadable invoker: its sessions are rejected, nothing to publish
@@ -823,7 +809,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                 rebuildKnownKeys();
             }
         }
-        boolean shares = session.type() == SessionType.BACKUP && sharesTarget(cluster, namespace, session);
+        boolean shares = sharesTarget(cluster, namespace, session);
         index.update(cluster, namespace, session.name(), session, shares);
         publishFact(key, session, shares);
     }
@@ -831,7 +817,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
     private void index(String key, TrackedSession session) {
         RecordKeys.Parts parts = RecordKeys.parse(key);
         index.update(parts.cluster(), parts.namespace(), parts.name(), session, session != null
-                && session.type() == SessionType.BACKUP && sharesTarget(parts.cluster(), parts.namespace(), session));
+                && sharesTarget(parts.cluster(), parts.namespace(), session));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -862,8 +848,8 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                 .setRejectedAt(now)
                 .build();
         String key = RecordKeys.of(skip.getSessionKey());
-        context.forward(new Record<>(key, PlannerOutput.rejection(settings.topics().planRejections(), skip), now.toEpochMilli(),
-                OutputHeaders.of(settings.eventSource(), PlanRejected.class, key + "/skipped", key, now)));
+        context.forward(new Record<>(key, PlannerOutput.rejection(settings.topics().planRejections(), skip),
+                now.toEpochMilli(), OutputHeaders.of(settings.eventSource(), PlanRejected.class, key + "/skipped", key, now)));
         listener.skipped(cluster);
         LOG.info("{}", decision.skipReason());
     }
@@ -886,8 +872,8 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                 .build();
         String key = RecordKeys.of(rejection.getSessionKey());
         String id = key + "/rejected/" + (targetIndex == null ? "-" : targetIndex.toString());
-        context.forward(new Record<>(key, PlannerOutput.rejection(settings.topics().planRejections(), rejection), now.toEpochMilli(),
-                OutputHeaders.of(settings.eventSource(), PlanRejected.class, id, key, now)));
+        context.forward(new Record<>(key, PlannerOutput.rejection(settings.topics().planRejections(), rejection),
+                now.toEpochMilli(), OutputHeaders.of(settings.eventSource(), PlanRejected.class, id, key, now)));
         listener.rejected(cluster, code);
         LOG.warn("cannot plan the session: {}", reason);
     }

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The part of a {@code SessionStatus} the planner uses, sent through its internal topic (re-keyed by namespace):
- * session phase, per-target phases and the invoker. Host stats and conditions stay behind.
+ * The part of a {@code SessionStatus} the planner keeps in its {@link StatusView}: session phase, per-target phases and
+ * the invoker. Host stats and conditions stay behind.
  */
 public record StatusDigest(String cluster, String namespace, String name, SessionType type, String invokerKind,
                            String invokerName, String phase, long updatedAtMillis, List<TargetPhase> targets) {
@@ -45,7 +45,7 @@ public record StatusDigest(String cluster, String namespace, String name, Sessio
     /**
      * Whether the planner acts on this status at all: a session that runs or ended, or one of whose targets completed
      * (the next member of a sequential BackupBatch may start). Other {@code Pending} statuses change nothing the rules
-     * look at, and dropping them before the internal topic saves traffic.
+     * look at, and the view does not keep them.
      */
     static boolean relevant(SessionStatus status) {
         if (SessionPhases.RUNNING.equals(status.getPhase()) || SessionPhases.isFinal(status.getPhase())) {

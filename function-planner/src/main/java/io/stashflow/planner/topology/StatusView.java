@@ -63,7 +63,7 @@ final class StatusView {
         }
         if (digest == null) {
             if (previous != null) {
-                changed(previous.cluster(), previous.namespace());
+                namespaceChanged(previous.cluster(), previous.namespace());
             }
             return;
         }
@@ -71,10 +71,11 @@ final class StatusView {
         for (Subscription subscription : subscriptions) {
             subscription.statuses.add(digest);
         }
-        changed(digest.cluster(), digest.namespace());
+        namespaceChanged(digest.cluster(), digest.namespace());
     }
 
-    private void changed(String cluster, String namespace) {
+    /** Tells every subscription that something in a namespace changed (a status, or a fact of another task). */
+    void namespaceChanged(String cluster, String namespace) {
         String namespaceKey = cluster + "/" + namespace;
         for (Subscription subscription : subscriptions) {
             subscription.changedNamespaces.add(namespaceKey);
@@ -188,10 +189,5 @@ final class StatusView {
             subscriptions.remove(this);
             statuses.clear();
         }
-    }
-
-    /** Tells every subscription that something in a namespace changed (a fact of another task, say). */
-    void namespaceChanged(String cluster, String namespace) {
-        changed(cluster, namespace);
     }
 }
