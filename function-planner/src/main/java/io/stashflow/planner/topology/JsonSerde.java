@@ -11,9 +11,10 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * JSON for the planner's own records: state store values and its internal repartition topic. These never leave the
- * planner, so they do not go through the schema registry; JSON keeps them readable in a changelog dump, and unknown
- * fields are ignored so a newer planner's records still load.
+ * JSON for the planner's own records: the scheduler's store values, and the session records older planners wrote
+ * (read by {@link TrackedSessionSerde}). These never leave the planner, so they do not go through the schema
+ * registry; JSON keeps them readable in a changelog dump, and unknown fields are ignored so a newer planner's records
+ * still load.
  */
 public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
