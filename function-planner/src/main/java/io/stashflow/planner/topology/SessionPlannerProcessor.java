@@ -806,7 +806,7 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
         if (!knownKeys.mayContain(key)) {
             knownKeys.add(key);
             if (knownKeys.full()) {
-                rebuildKnownKeys();
+                knownKeys = knownKeys.grown();
             }
         }
         boolean shares = sharesTarget(cluster, namespace, session);

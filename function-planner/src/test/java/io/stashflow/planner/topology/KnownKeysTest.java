@@ -1,5 +1,6 @@
 package io.stashflow.planner.topology;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,5 +52,58 @@ class KnownKeysTest {
         }
         assertTrue(i > 65_536, "the smallest filter still takes " + i + " keys");
         assertTrue(filter.mayContain("key-0"));
+    }
+
+    @Test
+    void aGrownFilterKeepsItsKeysAndTakesAsManyAgainInANewLayer() {
+        KnownKeys filter = new KnownKeys(0);
+        int i = 0;
+        while (!filter.full()) {
+            filter.add("first-" + i++);
+        }
+        int first = i;
+        KnownKeys grown = filter.grown();
+        assertEquals(2, grown.layers());
+        assertEquals(first, grown.added());
+        assertFalse(grown.full());
+        for (int k = 0; k < first; k++) {
+            assertTrue(grown.mayContain("first-" + k), "first-" + k);
+        }
+        int second = 0;
+        while (!grown.full()) {
+            grown.add("second-" + second++);
+        }
+        // the new layer is sized for everything added before it
+        assertTrue(second >= first, second + " keys in the second layer after " + first + " in the first");
+        assertEquals(first + second, grown.added());
+        assertTrue(grown.mayContain("first-0"));
+        assertTrue(grown.mayContain("second-" + (second - 1)));
+    }
+
+    @Test
+    void layersKeepFalsePositivesNearOnePercentEach() {
+        KnownKeys filter = new KnownKeys(0);
+        Set<String> added = new HashSet<>();
+        for (int i = 0; i < 400_000; i++) {
+            String key = "c1/bench-" + (i % 10) + "/pg-backup-" + (i % 100) + "-" + (1_700_000_000 + i);
+            filter.add(key);
+            added.add(key);
+            if (filter.full()) {
+                filter = filter.grown();
+            }
+        }
+        // 65,536 + 65,536 + 131,072 + 262,144 keys of room: four layers for 400,000 keys
+        assertEquals(4, filter.layers());
+        int falsePositives = 0;
+        for (int i = 0; i < 100_000; i++) {
+            String key = "c1/bench-" + (i % 10) + "/pg-backup-" + (i % 100) + "-" + (1_800_000_000 + i);
+            if (!added.contains(key) && filter.mayContain(key)) {
+                falsePositives++;
+            }
+        }
+        assertTrue(falsePositives < 4 * 1_000, falsePositives + " false positives in 100,000 over four layers");
+        for (String key : added) {
+            assertTrue(filter.mayContain(key), key);
+        }
     }
 }

@@ -110,6 +110,21 @@ class PlannerTopologyTest {
     }
 
     @Test
+    void aRequestDeliveredAgainAfterTheKnownKeysFilterGrewIsStillADuplicate() {
+        // more sessions than the smallest known-keys filter takes (65,536): it grows a layer on the way
+        int sessions = 66_000;
+        SessionRequested first = backupRequest(CLUSTER, "pg-backup-0", BC, "pg-backup", t(0), 0);
+        planner.request(first);
+        for (int i = 1; i < sessions; i++) {
+            planner.request(SessionRequested.newBuilder(first).setSessionName("pg-backup-" + i).build());
+        }
+        planner.request(first);
+
+        assertEquals(sessions, planner.listener.count("planned"));
+        assertEquals(1, planner.listener.count("duplicate"));
+    }
+
+    @Test
     void anUnresolvableSessionIsRejectedWithResourceFieldAndVariable() {
         planner.publish(definitions(CLUSTER, """
                 apiVersion: stash.appscode.com/v1beta1
