@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                     + " ratio (each measured --rounds times, medians reported), and p50/p99 latency from requestedAt"
                     + " to JobPlanned at --rate sessions/s.",
             "Both applications run throughout (rates of running services, start-up not counted): each batch is"
-                    + " written in one transaction and timed from its commit to its last output being readable.",
+                    + " written in one transaction and timed from its commit to its last output being readable."
+                    + " The time each application took from start to RUNNING is reported on its own.",
             "Exit status 1 when a phase does not complete (a session not planned, or rejected).",
         })
 public final class PlannerBenchCommand implements Callable<Integer> {

@@ -167,8 +167,12 @@ public final class PlannerBenchmark {
                      PlannerTopology.build(PlannerTopology.Settings.defaults(topics, Set.of(CLUSTER)), serdes,
                              new DefinitionsView(), PlannerListener.none()),
                      streamsProperties(run + "-planner"), null, 0, Duration.ofMinutes(1), Duration.ofSeconds(30))) {
-            startAndAwaitRunning(passThrough, passThrough::start, "the pass-through");
-            startAndAwaitRunning(planner.streams(), planner::start, "the planner");
+            double passThroughStart = startAndAwaitRunning(passThrough, passThrough::start, "the pass-through");
+            double plannerStart = startAndAwaitRunning(planner.streams(), planner::start, "the planner");
+            out.println(String.format(Locale.ROOT, "start:        pass-through RUNNING %.2f s after start(), planner"
+                    + " %.2f s (empty stores; group join, changelogs and global stores read)", passThroughStart,
+                    plannerStart));
+            out.flush();
             Feed passThroughFeed = new Feed(passThroughIn, List.of(passThroughOut), passThroughOut, record -> true);
             Feed plannerFeed = new Feed(topics.sessions(), List.of(topics.jobs(CLUSTER), topics.planRejections()),
                     topics.jobs(CLUSTER), record -> {
@@ -243,8 +247,12 @@ public final class PlannerBenchmark {
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
-    /** Starts an application and waits until it is RUNNING (its partitions assigned, its tasks created). */
-    private static void startAndAwaitRunning(KafkaStreams streams, Runnable start, String what)
+    /**
+     * Starts an application and waits until it is RUNNING (its partitions assigned, its tasks created).
+     *
+     * @return seconds from the start call to RUNNING
+     */
+    private static double startAndAwaitRunning(KafkaStreams streams, Runnable start, String what)
             throws InterruptedException {
         java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
         streams.setStateListener((now, before) -> {
@@ -252,11 +260,13 @@ public final class PlannerBenchmark {
                 running.countDown();
             }
         });
+        long started = System.nanoTime();
         start.run();
         if (!running.await(2, TimeUnit.MINUTES)) {
             throw new IllegalStateException(what + " did not reach RUNNING within 2 minutes (state "
                     + streams.state() + ")");
         }
+        return (System.nanoTime() - started) / 1e9;
     }
 
     /**
