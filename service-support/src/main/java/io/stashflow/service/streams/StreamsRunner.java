@@ -108,6 +108,10 @@ public final class StreamsRunner implements AutoCloseable {
         // sees the exceptions of global-store processors, as it does those of the tasks; without it, Kafka 4 warns
         // at every start of an application with global stores
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Kafka Streams 4.3 builds a second StreamsConfig for its partition assignor out of the main consumer's
+        // settings, which leave the one above out, and that copy warned at every start; this gives it the same value
+        // (the consumer itself ignores a setting it does not know)
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // a start reads each global store's partitions one after the other, and asks for each one's position while
         // the fetch of the one before may still be parked at the broker, which answers a connection's requests in
         // order: with the consumer default (500 ms) the planner's three global topics of six partitions took 2.5 s

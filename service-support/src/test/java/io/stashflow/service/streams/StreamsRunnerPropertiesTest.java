@@ -23,6 +23,9 @@ class StreamsRunnerPropertiesTest {
         Map<String, Object> global = new StreamsConfig(p).getGlobalConsumerConfigs("client");
         assertEquals(50, global.get("fetch.max.wait.ms"));
         assertEquals(Path.of("state").toAbsolutePath().toString(), p.get(StreamsConfig.STATE_DIR_CONFIG));
+        // the partition assignor's copy of the settings is made from the main consumer's
+        Map<String, Object> mainConsumer = new StreamsConfig(p).getMainConsumerConfigs("group", "client", 0);
+        assertEquals(true, mainConsumer.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG));
     }
 
     @Test
