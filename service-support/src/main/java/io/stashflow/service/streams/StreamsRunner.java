@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -37,8 +36,6 @@ import org.slf4j.LoggerFactory;
 public final class StreamsRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRunner.class);
-    /** How long the global consumer's fetches wait at the broker for data (the consumer default is 500 ms). */
-    public static final int GLOBAL_FETCH_MAX_WAIT_MS = 50;
 
     private final String service;
     private final KafkaStreams streams;
@@ -112,11 +109,6 @@ public final class StreamsRunner implements AutoCloseable {
         // settings, which leave the one above out, and that copy warned at every start; this gives it the same value
         // (the consumer itself ignores a setting it does not know)
         p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
-        // a start reads each global store's partitions one after the other, and asks for each one's position while
-        // the fetch of the one before may still be parked at the broker, which answers a connection's requests in
-        // order: with the consumer default (500 ms) the planner's three global topics of six partitions took 2.5 s
-        // to read when empty; idle, the global consumer now asks 20 times a second instead of twice
-        p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), GLOBAL_FETCH_MAX_WAIT_MS);
         p.putAll(extra);
         return p;
     }
