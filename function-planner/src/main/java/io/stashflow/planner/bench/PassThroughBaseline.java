@@ -87,8 +87,9 @@ public final class PassThroughBaseline {
     }
 
     /**
-     * Reads topics from their beginning or end ({@code read_committed}) by assigning every partition directly: no consumer
-     * group, so nothing to join, and once {@link #open} returns the reader is positioned and only waits for data.
+     * Reads topics from their beginning or end ({@code read_committed}) by assigning every partition directly: no
+     * consumer group, so nothing to join, and once {@link #open} returns the reader is positioned and only waits for
+     * data.
      */
     public static final class Reader implements AutoCloseable {
         private final KafkaConsumer<String, byte[]> consumer;

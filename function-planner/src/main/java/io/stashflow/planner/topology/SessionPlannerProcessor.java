@@ -849,7 +849,8 @@ final class SessionPlannerProcessor implements Processor<String, SessionRequeste
                 .build();
         String key = RecordKeys.of(skip.getSessionKey());
         context.forward(new Record<>(key, PlannerOutput.rejection(settings.topics().planRejections(), skip),
-                now.toEpochMilli(), OutputHeaders.of(settings.eventSource(), PlanRejected.class, key + "/skipped", key, now)));
+                now.toEpochMilli(), OutputHeaders.of(settings.eventSource(), PlanRejected.class, key + "/skipped",
+                key, now)));
         listener.skipped(cluster);
         LOG.info("{}", decision.skipReason());
     }

@@ -27,13 +27,13 @@ class KnownKeysTest {
         KnownKeys filter = KnownKeys.sizedFor(100_000);
         Set<String> added = new HashSet<>();
         for (int i = 0; i < 100_000; i++) {
-            String key = "c1/bench-" + (i % 10) + "/pg-backup-" + (i % 100) + "-" + (1_700_000_000 + i);
+            String key = sessionKey(i, 1_700_000_000);
             filter.add(key);
             added.add(key);
         }
         int falsePositives = 0;
         for (int i = 0; i < 100_000; i++) {
-            String key = "c1/bench-" + (i % 10) + "/pg-backup-" + (i % 100) + "-" + (1_800_000_000 + i);
+            String key = sessionKey(i, 1_800_000_000);
             if (!added.contains(key) && filter.mayContain(key)) {
                 falsePositives++;
             }
@@ -43,13 +43,24 @@ class KnownKeysTest {
         assertFalse(filter.full());
     }
 
+    /** Adds {@code <prefix><n>} for n = 0, 1, ... until the filter's newest layer is full; returns how many. */
+    private static int fillUntilFull(KnownKeys filter, String prefix) {
+        int added = 0;
+        while (!filter.full()) {
+            filter.add(prefix + added++);
+        }
+        return added;
+    }
+
+    /** A session key as the bench writes them, for the i-th session of a run starting at {@code firstTick}. */
+    private static String sessionKey(int i, int firstTick) {
+        return "c1/bench-" + (i % 10) + "/pg-backup-" + (i % 100) + "-" + (firstTick + i);
+    }
+
     @Test
     void aFilterSaysWhenItHoldsMoreThanItWasSizedFor() {
         KnownKeys filter = new KnownKeys(0);
-        int i = 0;
-        while (!filter.full()) {
-            filter.add("key-" + i++);
-        }
+        int i = fillUntilFull(filter, "key-");
         assertTrue(i > 65_536, "the smallest filter still takes " + i + " keys");
         assertTrue(filter.mayContain("key-0"));
     }
@@ -57,11 +68,7 @@ class KnownKeysTest {
     @Test
     void aGrownFilterKeepsItsKeysAndTakesAsManyAgainInANewLayer() {
         KnownKeys filter = new KnownKeys(0);
-        int i = 0;
-        while (!filter.full()) {
-            filter.add("first-" + i++);
-        }
-        int first = i;
+        int first = fillUntilFull(filter, "first-");
         KnownKeys grown = filter.grown();
         assertEquals(2, grown.layers());
         assertEquals(first, grown.added());
@@ -69,10 +76,7 @@ class KnownKeysTest {
         for (int k = 0; k < first; k++) {
             assertTrue(grown.mayContain("first-" + k), "first-" + k);
         }
-        int second = 0;
-        while (!grown.full()) {
-            grown.add("second-" + second++);
-        }
+        int second = fillUntilFull(grown, "second-");
         // the new layer is sized for everything added before it
         assertTrue(second >= first, second + " keys in the second layer after " + first + " in the first");
         assertEquals(first + second, grown.added());
@@ -85,7 +89,7 @@ class KnownKeysTest {
         KnownKeys filter = new KnownKeys(0);
         Set<String> added = new HashSet<>();
         for (int i = 0; i < 400_000; i++) {
-            String key = "c1/bench-" + (i % 10) + "/pg-backup-" + (i % 100) + "-" + (1_700_000_000 + i);
+            String key = sessionKey(i, 1_700_000_000);
             filter.add(key);
             added.add(key);
             if (filter.full()) {
@@ -96,7 +100,7 @@ class KnownKeysTest {
         assertEquals(4, filter.layers());
         int falsePositives = 0;
         for (int i = 0; i < 100_000; i++) {
-            String key = "c1/bench-" + (i % 10) + "/pg-backup-" + (i % 100) + "-" + (1_800_000_000 + i);
+            String key = sessionKey(i, 1_800_000_000);
             if (!added.contains(key) && filter.mayContain(key)) {
                 falsePositives++;
             }
