@@ -7,7 +7,6 @@ import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -36,17 +35,20 @@ public final class TransactionRetryLogFilter extends TurboFilter {
     static final String PRODUCER_SENDER = "org.apache.kafka.clients.producer.internals.Sender";
     static final String BROKER_REPLICA_MANAGER = "kafka.server.ReplicaManager";
     private static final String PRODUCER_RETRYING = "Got error produce response with correlation id";
-    private static final String BROKER_TV2_EMPTY_STATE = "for transactions v2 idempotent producer with no existing state";
+    private static final String BROKER_TV2_EMPTY_STATE =
+            "for transactions v2 idempotent producer with no existing state";
     private static final String ERROR_LABEL = "Error: ";
     private static final String CONCURRENT_TRANSACTIONS = "CONCURRENT_TRANSACTIONS";
     private static final String OUT_OF_ORDER_SEQUENCE_NUMBER = "OUT_OF_ORDER_SEQUENCE_NUMBER";
+
+    private static final long NOT_STARTED = Long.MIN_VALUE;
 
     private final LongSupplier nanoClock;
     private final AtomicLong concurrentTransactions = new AtomicLong();
     private final AtomicLong outOfOrderSequence = new AtomicLong();
     private final AtomicLong brokerRefusals = new AtomicLong();
-    private final AtomicBoolean announced = new AtomicBoolean();
-    private final AtomicLong periodStart = new AtomicLong();
+    /** When the current summary period began; {@link #NOT_STARTED} until the first counted line. */
+    private final AtomicLong periodStart = new AtomicLong(NOT_STARTED);
     private volatile boolean each;
     private volatile long intervalNanos = TimeUnit.SECONDS.toNanos(60);
 
@@ -68,8 +70,8 @@ public final class TransactionRetryLogFilter extends TurboFilter {
         switch (normalised) {
             case "", "summary" -> each = false;
             case "each" -> each = true;
-            default -> throw new IllegalArgumentException("STASHFLOW_KAFKA_RETRY_LOGS must be 'summary' or 'each', not '"
-                    + mode + "'");
+            default -> throw new IllegalArgumentException(
+                    "STASHFLOW_KAFKA_RETRY_LOGS must be 'summary' or 'each', not '" + mode + "'");
         }
     }
 
@@ -122,8 +124,11 @@ public final class TransactionRetryLogFilter extends TurboFilter {
 
     private void report() {
         long now = nanoClock.getAsLong();
-        if (!announced.getAndSet(true)) {
-            periodStart.set(now);
+        long start = periodStart.get();
+        if (start == NOT_STARTED) {
+            if (!periodStart.compareAndSet(NOT_STARTED, now)) {
+                return;
+            }
             summaryLogger().info("Kafka is retrying produce requests that a transaction sent while its previous"
                     + " commit was still completing (transactions v2: CONCURRENT_TRANSACTIONS, then"
                     + " OUT_OF_ORDER_SEQUENCE_NUMBER for the batches behind it). These retries are expected;"
@@ -132,7 +137,6 @@ public final class TransactionRetryLogFilter extends TurboFilter {
                     TimeUnit.NANOSECONDS.toSeconds(intervalNanos));
             return;
         }
-        long start = periodStart.get();
         if (now - start < intervalNanos || !periodStart.compareAndSet(start, now)) {
             return;
         }
@@ -141,7 +145,7 @@ public final class TransactionRetryLogFilter extends TurboFilter {
         long refused = brokerRefusals.getAndSet(0);
         summaryLogger().info("In the last {} s Kafka producers retried {} produce requests"
                         + " (CONCURRENT_TRANSACTIONS {}, OUT_OF_ORDER_SEQUENCE_NUMBER {}) and the broker refused {}"
-                        + " early batches of them; each was retried",
+                        + " batches that arrived ahead of them; each was retried",
                 TimeUnit.NANOSECONDS.toSeconds(now - start), concurrent + outOfOrder, concurrent, outOfOrder,
                 refused);
     }

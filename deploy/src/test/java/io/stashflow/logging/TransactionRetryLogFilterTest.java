@@ -90,13 +90,15 @@ class TransactionRetryLogFilterTest {
         producerRetry(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER);
         assertEquals(2, lines.list.size(), messages().toString());
         assertEquals("In the last 61 s Kafka producers retried 4 produce requests (CONCURRENT_TRANSACTIONS 2,"
-                + " OUT_OF_ORDER_SEQUENCE_NUMBER 2) and the broker refused 1 early batches of them; each was retried",
+                + " OUT_OF_ORDER_SEQUENCE_NUMBER 2) and the broker refused 1 batches that arrived ahead of them;"
+                + " each was retried",
                 messages().get(1));
 
         now.addAndGet(TimeUnit.SECONDS.toNanos(60));
         brokerRefusal(TV2_REFUSAL);
         assertEquals("In the last 60 s Kafka producers retried 0 produce requests (CONCURRENT_TRANSACTIONS 0,"
-                + " OUT_OF_ORDER_SEQUENCE_NUMBER 0) and the broker refused 1 early batches of them; each was retried",
+                + " OUT_OF_ORDER_SEQUENCE_NUMBER 0) and the broker refused 1 batches that arrived ahead of them;"
+                + " each was retried",
                 messages().get(2), "counts start again after each summary");
     }
 
