@@ -10,9 +10,9 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -151,14 +151,21 @@ class TransactionRetryLogFilterTest {
         assertThrows(IllegalArgumentException.class, () -> filter.setSummaryIntervalSeconds(0));
     }
 
-    @Test
-    void theLaunchersLogbackConfigurationInstallsTheFilter() throws Exception {
+    /** A logger context configured by the launcher's {@code logback.xml}, with {@code properties} set first. */
+    private static LoggerContext launcher(Map<String, String> properties) throws Exception {
         LoggerContext launcher = new LoggerContext();
+        properties.forEach(launcher::putProperty);
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(launcher);
-        try (var in = getClass().getResourceAsStream("/logback.xml")) {
+        try (InputStream in = TransactionRetryLogFilterTest.class.getResourceAsStream("/logback.xml")) {
             configurator.doConfigure(in);
         }
+        return launcher;
+    }
+
+    @Test
+    void theLaunchersLogbackConfigurationInstallsTheFilter() throws Exception {
+        LoggerContext launcher = launcher(Map.of());
         assertEquals(1, launcher.getTurboFilterList().size());
         assertTrue(launcher.getTurboFilterList().get(0) instanceof TransactionRetryLogFilter);
         assertTrue(launcher.getTurboFilterList().get(0).isStarted());
@@ -166,13 +173,7 @@ class TransactionRetryLogFilterTest {
 
     @Test
     void aBadModeInTheConfigurationIsReportedWithTheVariableAndTheValuesItTakes() throws Exception {
-        LoggerContext launcher = new LoggerContext();
-        launcher.putProperty("STASHFLOW_KAFKA_RETRY_LOGS", "quiet");
-        JoranConfigurator configurator = new JoranConfigurator();
-        configurator.setContext(launcher);
-        String xml = "<configuration><turboFilter class=\"" + TransactionRetryLogFilter.class.getName()
-                + "\"><mode>${STASHFLOW_KAFKA_RETRY_LOGS:-summary}</mode></turboFilter></configuration>";
-        configurator.doConfigure(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        LoggerContext launcher = launcher(Map.of("STASHFLOW_KAFKA_RETRY_LOGS", "quiet"));
         assertTrue(launcher.getStatusManager().getCopyOfStatusList().stream().anyMatch(status -> {
             for (Throwable t = status.getThrowable(); t != null; t = t.getCause()) {
                 if ("STASHFLOW_KAFKA_RETRY_LOGS must be 'summary' or 'each', not 'quiet'".equals(t.getMessage())) {
